@@ -1,0 +1,471 @@
+"""Resolving: from an unresolved expression and an anchor to a TIMEX3 value.
+
+:func:`resolve` is a pure function of the candidate and a :class:`Context`.
+It is the only place where direction (past or future) is decided.  Evidence
+is taken in this order:
+
+1. explicit words ("last", "next", "ago", "in two weeks");
+2. the tense of the clause ("voiced" versus "will meet");
+3. the default: a bare weekday is the closest one on or before publication
+   (the publication weekday is the publication day); a month or a date
+   without a year is the closest one to the anchor.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from . import expr as E
+from .calendar import add_months, clamp_year, interval_for, shift, start_of, value_for
+from .model import Direction, Grain, Interval, Provenance, TimeValue
+from .scanner import Candidate
+from .tense import FUTURE, PAST
+
+__all__ = ["Context", "resolve"]
+
+_UNIT_GRAINS = {
+    "day": Grain.DAY,
+    "night": Grain.DAY,
+    "week": Grain.WEEK,
+    "fortnight": Grain.WEEK,
+    "weekend": Grain.WEEKEND,
+    "month": Grain.MONTH,
+    "quarter": Grain.QUARTER,
+    "half": Grain.HALF,
+    "season": Grain.SEASON,
+    "year": Grain.YEAR,
+    "decade": Grain.DECADE,
+    "century": Grain.CENTURY,
+}
+_GRAIN_ORDER = [
+    Grain.SECOND,
+    Grain.MINUTE,
+    Grain.HOUR,
+    Grain.PART_OF_DAY,
+    Grain.DAY,
+    Grain.WEEKEND,
+    Grain.WEEK,
+    Grain.MONTH,
+    Grain.SEASON,
+    Grain.QUARTER,
+    Grain.HALF,
+    Grain.YEAR,
+    Grain.DECADE,
+    Grain.CENTURY,
+]
+_RANK = {g: i for i, g in enumerate(_GRAIN_ORDER)}
+_POD_HOURS = {"MO": (6, 12), "AF": (12, 18), "EV": (18, 22), "NI": (21, 30), "DT": (8, 18)}
+
+
+@attrs.frozen
+class Context:
+    """What a single resolution may look at besides the expression itself."""
+
+    published: _dt.datetime
+    tense: str | None = None
+    # The last resolved date in the text (for "the following day", "that year").
+    previous: TimeValue | None = None
+    # The year of the last date whose year was written out, for year-less dates
+    # in narrative text ("In March, ..." after "in 1941").
+    narrative_year: int | None = None
+    domain: str = "auto"
+
+
+Resolved = tuple[TimeValue, Provenance]
+
+
+def _day(d: _dt.date) -> _dt.datetime:
+    return _dt.datetime(d.year, d.month, d.day)
+
+
+def _unit(d: _dt.date, grain: Grain, mod: str | None, type_: str = "DATE") -> TimeValue:
+    return TimeValue(type_, value_for(d, grain), grain, interval_for(d, grain), mod)
+
+
+def _with_pod(d: _dt.date, pod: str, mod: str | None) -> TimeValue:
+    lo, hi = _POD_HOURS.get(pod, (0, 24))
+    start = _day(d) + _dt.timedelta(hours=lo)
+    end = _day(d) + _dt.timedelta(hours=hi)
+    return TimeValue(
+        "TIME", f"{value_for(d, Grain.DAY)}T{pod}", Grain.PART_OF_DAY,
+        Interval(start, end, Grain.PART_OF_DAY), mod,
+    )
+
+
+def _direction(cand: Candidate, ctx: Context) -> tuple[int | None, str]:
+    if cand.direction is not None:
+        return cand.direction, "explicit"
+    if ctx.tense == PAST:
+        return -1, "tense:past"
+    if ctx.tense == FUTURE:
+        return 1, "tense:future"
+    return None, "default"
+
+
+def _dir_enum(sign: int | None) -> Direction:
+    return {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.SAME}.get(
+        sign if sign is not None else 2, Direction.NONE
+    )
+
+
+def _anchor(cand_anaphoric: bool, ctx: Context) -> tuple[_dt.date, Grain, str, str]:
+    """The anchor date, its grain, its kind and its value."""
+    prev = ctx.previous
+    if cand_anaphoric and prev is not None and prev.interval is not None:
+        return prev.interval.start.date(), prev.grain or Grain.DAY, "previous", prev.value
+    pub = ctx.published.date()
+    return pub, Grain.DAY, "published", value_for(pub, Grain.DAY)
+
+
+def _coarser(a: Grain, b: Grain) -> Grain:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+def resolve(cand: Candidate, ctx: Context) -> Resolved | None:
+    """Resolve one candidate; ``None`` when it names no possible date."""
+    x = cand.expr
+    try:
+        return _RESOLVERS[type(x)](cand, x, ctx)
+    except (ValueError, OverflowError):
+        # A date outside the calendar (year 0, 31 June in a resolved year ...).
+        return None
+
+
+def _prov(cand: Candidate, anchor: str, anchor_value: str | None, sign: int | None, reason: str) -> Provenance:
+    return Provenance(cand.rule, anchor, anchor_value, _dir_enum(sign), reason)
+
+
+def _r_weekday(cand: Candidate, x: E.Weekday, ctx: Context) -> Resolved:
+    pub = ctx.published.date()
+    pw = pub.isoweekday()
+    reason: str
+    if x.shift == -1:
+        delta = -((pw - x.weekday) % 7 or 7)
+        sign, reason = -1, "explicit"
+    elif x.shift == 1:
+        delta = (x.weekday - pw) % 7 or 7
+        sign, reason = 1, "explicit"
+    elif x.shift == 0:
+        delta = x.weekday - pw
+        sign, reason = 0, "explicit:this"
+    elif x.weekday == pw:
+        delta, sign, reason = 0, 0, "default:publication-weekday"
+    else:
+        sign_, reason = _direction(cand, ctx)
+        sign = sign_ if sign_ is not None else -1
+        delta = (x.weekday - pw) % 7 if sign == 1 else -((pw - x.weekday) % 7)
+    d = pub + _dt.timedelta(days=delta)
+    value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
+    return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+
+
+def _r_relday(cand: Candidate, x: E.RelDay, ctx: Context) -> Resolved:
+    pub = ctx.published.date()
+    d = pub + _dt.timedelta(days=x.days)
+    value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
+    sign = (x.days > 0) - (x.days < 0)
+    return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, "explicit")
+
+
+def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
+    grain = _UNIT_GRAINS[x.unit]
+    base, base_grain, kind, base_value = _anchor(x.anaphoric, ctx)
+    if kind == "previous" and _RANK[base_grain] > _RANK[grain]:
+        # "the following day" after "in 1941": only the coarser grain is known.
+        grain = base_grain if x.n == 0 else grain
+    d = shift(base, grain, x.n)
+    if x.part_of_day:
+        value = _with_pod(d, x.part_of_day, cand.mod)
+    else:
+        value = _unit(d, grain, cand.mod)
+    reason = "explicit" if x.n else "explicit:this"
+    return value, _prov(cand, kind, base_value, x.n, reason)
+
+
+def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
+    if x.n is None:
+        ref = "PAST_REF" if x.sign < 0 else "FUTURE_REF"
+        return TimeValue("DATE", ref, None, None, cand.mod), _prov(cand, "published", None, x.sign, "explicit")
+    n = int(round(x.n))
+    prev = ctx.previous
+    if x.unit in ("hour", "minute", "second"):
+        delta = _dt.timedelta(**{x.unit + "s": x.sign * x.n})
+        t = ctx.published + delta
+        value = TimeValue(
+            "TIME", t.strftime("%Y-%m-%dT%H:%M"), Grain.MINUTE,
+            Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE), cand.mod,
+        )
+        return value, _prov(cand, "published", ctx.published.isoformat(), x.sign, "explicit")
+    grain = _UNIT_GRAINS[x.unit]
+    # "a year earlier" / "the year-ago quarter" in results news: the same
+    # period a year before the period just mentioned.
+    if (
+        x.anaphoric
+        and prev is not None
+        and prev.interval is not None
+        and prev.grain is not None
+        and prev.grain is not Grain.DAY
+    ) or (
+        x.unit == "year"
+        and n == 1
+        and prev is not None
+        and prev.interval is not None
+        and prev.grain in (Grain.QUARTER, Grain.HALF)
+    ):
+        assert prev is not None and prev.interval is not None and prev.grain is not None
+        out_grain = _coarser(prev.grain, grain)
+        d = shift(prev.interval.start.date(), grain, x.sign * n)
+        value = _unit(d, out_grain, cand.mod)
+        return value, _prov(cand, "previous", prev.value, x.sign, "explicit")
+    base, base_grain, kind, base_value = _anchor(x.anaphoric, ctx)
+    d = shift(base, grain, x.sign * n)
+    value = _unit(d, _coarser(grain, base_grain) if kind == "previous" else grain, cand.mod)
+    return value, _prov(cand, kind, base_value, x.sign, "explicit")
+
+
+def _pivot_year(yy: int, ref_year: int) -> int:
+    """A two-digit year, in the century that puts it nearest ``ref_year``."""
+    century = ref_year - ref_year % 100
+    candidates = [century - 100 + yy, century + yy, century + 100 + yy]
+    return min(candidates, key=lambda y: (abs(y - ref_year), y))
+
+
+def _choose(
+    options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date, sign: int | None, strict: bool
+) -> _dt.date:
+    """Pick among candidate (start, end) units: the latest before the anchor
+    (sign -1), the earliest after it (sign 1) or the nearest (None)."""
+    if sign == -1:
+        ok = [o for o in options if (o[1] <= anchor if strict else o[0] <= anchor)]
+        return max(ok)[0] if ok else min(options)[0]
+    if sign == 1:
+        ok = [o for o in options if (o[0] > anchor if strict else o[1] > anchor)]
+        return min(ok)[0] if ok else max(options)[0]
+
+    def distance(o: tuple[_dt.date, _dt.date]) -> int:
+        if o[0] <= anchor < o[1]:
+            return 0
+        return min(abs((o[0] - anchor).days), abs((o[1] - anchor).days))
+
+    return min(options, key=lambda o: (distance(o), o[0] > anchor))[0]
+
+
+def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
+    pub = ctx.published.date()
+    if x.month is None:
+        year = _pivot_year(x.year, pub.year) if x.short_year and x.year is not None else x.year
+        if year is None:
+            return None
+        d = _dt.date(clamp_year(year), 1, 1)
+        return _unit(d, Grain.YEAR, cand.mod), _prov(cand, "none", None, None, "absolute")
+    grain = Grain.DAY if x.day is not None else Grain.MONTH
+    if x.year is not None:
+        year = _pivot_year(x.year, pub.year) if x.short_year else x.year
+        d = _dt.date(year, x.month, x.day or 1)
+        prov = _prov(cand, "none", None, None, "absolute")
+    else:
+        sign, reason = _direction(cand, ctx)
+        anchor, kind = pub, "published"
+        if ctx.narrative_year is not None and cand.direction is None:
+            years = [ctx.narrative_year]
+            anchor, kind, reason = _dt.date(ctx.narrative_year, 1, 1), "previous", "narrative-year"
+            sign = None
+        else:
+            years = [pub.year - 1, pub.year, pub.year + 1]
+        options = []
+        for y in years:
+            try:
+                s = _dt.date(y, x.month, x.day or 1)
+            except ValueError:
+                continue
+            e = s + _dt.timedelta(days=1) if x.day is not None else add_months(s, 1)
+            options.append((s, e))
+        if not options:
+            return None
+        strict = cand.direction is not None  # "last March" excludes this March
+        if cand.direction == 0:
+            d = _dt.date(pub.year, x.month, x.day or 1)
+        else:
+            d = _choose(options, anchor, sign, strict)
+        if sign is None and kind == "published":
+            reason = "default:nearest"
+        prov = _prov(cand, kind, value_for(anchor, Grain.DAY) if kind == "published" else str(ctx.narrative_year), sign, reason)
+    if x.hour is not None:
+        t = _dt.datetime(d.year, d.month, d.day, x.hour, x.minute or 0)
+        value = TimeValue(
+            "TIME", t.strftime("%Y-%m-%dT%H:%M"), Grain.MINUTE,
+            Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE), cand.mod,
+        )
+        return value, prov
+    return _unit(d, grain, cand.mod), prov
+
+
+def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
+    grain = Grain.QUARTER if x.kind == "Q" else Grain.HALF
+    months = 3 if x.kind == "Q" else 6
+    pub = ctx.published.date()
+    if x.n is None:
+        prev = ctx.previous
+        if prev is not None and prev.grain is grain and prev.interval is not None:
+            d = prev.interval.start.date()
+            return _unit(d, grain, cand.mod), _prov(cand, "previous", prev.value, 0, "same-period")
+        d = shift(start_of(pub, grain), grain, -1)
+        return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), -1, "default:last-reported")
+    if x.year is not None:
+        d = _dt.date(x.year, (x.n - 1) * months + 1, 1)
+        return _unit(d, grain, cand.mod), _prov(cand, "none", None, None, "absolute")
+    sign, reason = _direction(cand, ctx)
+    if x.shift is not None:
+        sign, reason = x.shift, "explicit"
+    current = start_of(pub, grain)
+    options = [(_dt.date(y, (x.n - 1) * months + 1, 1), _dt.date(y, (x.n - 1) * months + 1, 1)) for y in (pub.year - 1, pub.year, pub.year + 1)]
+    if sign == 1:
+        d = min(o[0] for o in options if o[0] >= current)
+    elif sign == -1 and x.shift == -1:
+        d = max(o[0] for o in options if o[0] < current)
+    else:
+        d = max(o[0] for o in options if o[0] <= current)
+        if sign is None:
+            reason = "default:latest"
+    return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+
+
+def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
+    from .calendar import SEASON_START
+
+    pub = ctx.published.date()
+    month = SEASON_START[x.season]
+    if x.year is not None:
+        d = _dt.date(x.year, month, 1)
+        return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "none", None, None, "absolute")
+    current = start_of(pub, Grain.SEASON)
+    options = [_dt.date(y, month, 1) for y in range(pub.year - 2, pub.year + 2)]
+    sign, reason = _direction(cand, ctx)
+    if x.shift is not None:
+        sign, reason = x.shift, "explicit"
+    if sign == -1 and x.shift == -1:
+        d = max(o for o in options if o < current)
+    elif sign == 1:
+        d = min(o for o in options if o > current) if x.shift == 1 else min(o for o in options if o >= current)
+    elif sign == -1:
+        d = max(o for o in options if o <= current)
+    else:
+        # "this summer", or no evidence: the one in the publication's year.
+        same = [o for o in options if o.year == pub.year]
+        d = same[0] if month != 12 or pub.month == 12 else _dt.date(pub.year - 1, 12, 1)
+        if x.season == "WI" and pub.month in (1, 2):
+            d = _dt.date(pub.year - 1, 12, 1)
+        elif x.season == "WI":
+            d = _dt.date(pub.year, 12, 1)
+    return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+
+
+def _r_decade(cand: Candidate, x: E.Decade, ctx: Context) -> Resolved:
+    first = x.first_year
+    if not x.century_known:
+        ref = ctx.narrative_year or ctx.published.year
+        century = ref - ref % 100
+        first = century + first if century + first <= ref else century - 100 + first
+    d = _dt.date(clamp_year(first), 1, 1)
+    return _unit(d, Grain.DECADE, cand.mod), _prov(cand, "none", None, None, "absolute")
+
+
+def _r_century(cand: Candidate, x: E.Century, ctx: Context) -> Resolved:
+    d = _dt.date(clamp_year(x.prefix * 100), 1, 1)
+    return _unit(d, Grain.CENTURY, cand.mod), _prov(cand, "none", None, None, "absolute")
+
+
+def _r_clock(cand: Candidate, x: E.Clock, ctx: Context) -> Resolved | None:
+    if x.day is not None:
+        inner = Candidate(cand.start, cand.end, cand.rule, x.day, None, None)
+        got = resolve(inner, ctx)
+        if got is None or got[0].interval is None:
+            return None
+        day = got[0].interval.start.date()
+        prov = got[1]
+    else:
+        day = ctx.published.date()
+        prov = _prov(cand, "published", value_for(day, Grain.DAY), 0, "default:publication-day")
+    t = _dt.datetime(day.year, day.month, day.day, x.hour % 24, x.minute or 0)
+    grain = Grain.MINUTE if x.minute is not None else Grain.HOUR
+    span = _dt.timedelta(minutes=1) if x.minute is not None else _dt.timedelta(hours=1)
+    value = TimeValue("TIME", t.strftime("%Y-%m-%dT%H:%M"), grain, Interval(t, t + span, grain), cand.mod)
+    return value, attrs.evolve(prov, rule=cand.rule)
+
+
+def _easter(year: int) -> _dt.date:
+    """Gregorian Easter Sunday (the anonymous Gregorian computus)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ll = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ll) // 451
+    month, day = divmod(h + ll - 7 * m + 114, 31)
+    return _dt.date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> _dt.date:
+    if n > 0:
+        first = _dt.date(year, month, 1)
+        return first + _dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
+    last = add_months(_dt.date(year, month, 1), 1) - _dt.timedelta(days=1)
+    return last - _dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
+def _holiday_date(key: str, year: int) -> _dt.date:
+    if key == "thanksgiving":
+        return _nth_weekday(year, 11, 4, 4)
+    if key == "memorial":
+        return _nth_weekday(year, 5, 1, -1)
+    if key == "labor":
+        return _nth_weekday(year, 9, 1, 1)
+    return _easter(year)
+
+
+def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
+    pub = ctx.published.date()
+    if x.year is not None:
+        return _unit(_holiday_date(x.key, x.year), Grain.DAY, cand.mod), _prov(cand, "none", None, None, "absolute")
+    sign, reason = _direction(cand, ctx)
+    options = [(d, d + _dt.timedelta(days=1)) for d in (_holiday_date(x.key, y) for y in (pub.year - 1, pub.year, pub.year + 1))]
+    d = _choose(options, pub, sign, cand.direction is not None)
+    return _unit(d, Grain.DAY, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+
+
+def _r_duration(cand: Candidate, x: E.Duration, ctx: Context) -> Resolved:
+    return TimeValue("DURATION", x.value, None, None, cand.mod), _prov(cand, "none", None, None, "duration")
+
+
+def _r_ref(cand: Candidate, x: E.Ref, ctx: Context) -> Resolved:
+    sign = {"PAST_REF": -1, "FUTURE_REF": 1}.get(x.value, 0)
+    return TimeValue("DATE", x.value, None, None, cand.mod), _prov(cand, "published", None, sign, "explicit")
+
+
+def _r_set(cand: Candidate, x: E.SetExpr, ctx: Context) -> Resolved:
+    return TimeValue("SET", x.value, None, None, cand.mod, x.quant, x.freq), _prov(cand, "none", None, None, "set")
+
+
+_RESOLVERS: dict[type, Callable[[Candidate, Any, Context], Resolved | None]] = {
+    E.Weekday: _r_weekday,
+    E.RelDay: _r_relday,
+    E.Shift: _r_shift,
+    E.Offset: _r_offset,
+    E.CalDate: _r_caldate,
+    E.Period: _r_period,
+    E.Season: _r_season,
+    E.Decade: _r_decade,
+    E.Century: _r_century,
+    E.Clock: _r_clock,
+    E.Holiday: _r_holiday,
+    E.Duration: _r_duration,
+    E.Ref: _r_ref,
+    E.SetExpr: _r_set,
+}

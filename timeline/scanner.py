@@ -1,0 +1,637 @@
+"""Finding: compile the rules in ``data/en.toml`` into one linear-time scanner.
+
+The scanner knows words and patterns but nothing about calendars.  Each match
+becomes a :class:`Candidate`: the span, the rule that fired, a modifier, an
+explicit direction if the words gave one, and an unresolved expression from
+:mod:`timeline.expr`.
+
+All rules are joined into one regular expression, compiled once at first use.
+Each rule's pattern uses only bounded quantifiers, so every match attempt
+costs at most a constant and a scan is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from . import expr as E
+
+__all__ = ["Candidate", "Grammar", "grammar", "scan"]
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
+_SPACES = re.compile(r"\s+")
+
+
+@attrs.frozen(slots=True)
+class Candidate:
+    """One match of one rule, before resolution."""
+
+    start: int
+    end: int
+    rule: str
+    expr: E.Expr
+    mod: str | None = None
+    # -1 / +1 when the words themselves fixed the direction ("last", "next",
+    # "ago", "in two weeks"), None otherwise.
+    direction: int | None = None
+
+
+@attrs.frozen
+class Rule:
+    name: str
+    op: str
+    pattern: str
+    example: str
+    groups: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Grammar:
+    """The compiled English grammar: the tables, the rules and the scanner."""
+
+    tables: Mapping[str, Mapping[str, Any]]
+    rules: tuple[Rule, ...]
+    regex: re.Pattern[str]
+    by_group: Mapping[str, Rule]
+    ungated: re.Pattern[str]
+
+
+def _norm(word: str) -> str:
+    return _SPACES.sub(" ", word.strip().lower())
+
+
+# Tables whose words are capitalised in running text ("March" the month, not
+# "march" the verb): matched as written or in capitals, never in lower case.
+_CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
+_SIMPLE_IGNORECASE = re.compile(r"\(\?i:((?:[A-Za-z'-]|\{S\})+(?:\|(?:[A-Za-z'-]|\{S\})+)*)\)")
+
+
+def _alternation(name: str, keys: list[str]) -> str:
+    if name in _CASED_TABLES:
+        words = {v for k in keys for v in (k, k.upper())}
+    else:
+        words = {v for k in keys for v in _variants(k)}
+    return "(?:" + _trie(words) + ")"
+
+
+def _ignorecase_to_trie(pattern: str) -> str:
+    """Rewrite ``(?i:word|word)`` groups of plain words into case-variant tries.
+
+    Case-insensitive literals defeat the regex engine's first-character
+    dispatch; a trie of the lower, Capitalised and UPPER spellings keeps it.
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        words = {v for w in m.group(1).replace("{S}", " ").split("|") for v in _variants(w)}
+        return "(?:" + _trie(words) + ")"
+
+    return _SIMPLE_IGNORECASE.sub(sub, pattern)
+
+
+def _expand(pattern: str, fragments: Mapping[str, str], tables: Mapping[str, Any], depth: int = 0) -> str:
+    if depth > 8:
+        raise ValueError(f"fragment nesting too deep in {pattern!r}")
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.startswith("tables."):
+            return _alternation(name[7:], list(tables[name[7:]]))
+        if name in fragments:
+            return _expand(fragments[name], fragments, tables, depth + 1)
+        raise KeyError(f"unknown fragment {{{name}}} in pattern {pattern!r}")
+
+    return _PLACEHOLDER.sub(sub, _ignorecase_to_trie(pattern))
+
+
+def _load_grammar() -> Grammar:
+    raw = tomllib.loads(resources.files("timeline").joinpath("data/en.toml").read_text("utf-8"))
+    tables: dict[str, Any] = raw["tables"]
+    fragments: dict[str, str] = raw["fragments"]
+    rules: list[Rule] = []
+    parts: list[str] = []
+    by_group: dict[str, Rule] = {}
+    for index, spec in enumerate(raw["rules"]):
+        expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
+        prefix = f"g{index}_"
+        groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
+        renamed = _GROUP.sub(lambda m, p=prefix: f"(?P<{p}{m.group(1)}>", expanded)
+        rule = Rule(spec["name"], spec["op"], expanded, spec.get("example", ""), groups)
+        if rule.op not in _OPS:
+            raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
+        try:
+            re.compile(expanded)
+        except re.error as exc:  # fail early, naming the rule
+            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
+        outer = f"r{index}"
+        parts.append(f"(?P<{outer}>{renamed})")
+        by_group[outer] = rule
+        rules.append(rule)
+    body = "|".join(parts)
+    gate = _gate(tables, raw.get("gate", {}))
+    master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
+    lowered = {name: {_norm(k): v for k, v in table.items()} for name, table in tables.items()}
+    ungated = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    return Grammar(lowered, tuple(rules), re.compile(master), by_group, ungated)
+
+
+def _trie(words: set[str]) -> str:
+    """A regex for a set of literal words, factored by prefix so that the
+    engine dispatches on one character at a time instead of trying every word."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = []
+        optional = "" in node
+        for ch in sorted(k for k in node if k):
+            atom = r"\s{1,3}" if ch == " " else re.escape(ch)
+            branches.append(atom + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        if optional:
+            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
+        return body
+
+    return emit(tree)
+
+
+def _variants(word: str) -> set[str]:
+    """Spellings of a word or phrase as running text capitalises it."""
+    first, _, rest = word.partition(" ")
+    out = {word, word.lower(), word.capitalize(), word.upper(), word.title()}
+    if rest:
+        out.add(first.lower() + " " + rest.title())
+        out.add(first.capitalize() + " " + rest.lower())
+    return out
+
+
+def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
+    """The look-ahead that a position must pass before any rule is tried."""
+    followers: dict[str, list[str]] = {k: list(v) for k, v in spec.get("followers", {}).items()}
+
+    def expand(words: list[str]) -> set[str]:
+        out: set[str] = set()
+        for word in words:
+            if word == "@the":
+                out.update("the " + w for w in expand(followers["the"]))
+            elif "@" in word:
+                head, _, name = word.partition("@")
+                out.update(head + str(k).rstrip(".") for k in tables[name])
+            else:
+                out.add(word)
+        return out
+
+    phrases: set[str] = set(spec.get("words", []))
+    for table in tables.values():
+        for key in table:
+            key = str(key).replace("-", " ").strip()
+            first = key.split(" ")[0].lower()
+            if first in followers:
+                followers[first].append(key.partition(" ")[2])
+            elif key:
+                phrases.add(key.rstrip("."))
+    boundary = r"(?![^\W\d_])"
+    parts = [r"[0-9'’]", _trie({v for p in phrases for v in _variants(p)}) + boundary]
+    for word, after in sorted(followers.items()):
+        follow = {v for p in expand(after) if p for v in _variants(p)}
+        head = "(?:" + _trie(_variants(word)) + ")"
+        parts.append(head + r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")")
+    return "|".join(parts)
+
+
+@functools.cache
+def grammar() -> Grammar:
+    """The compiled grammar (built once, at first use)."""
+    return _load_grammar()
+
+
+# --- operations --------------------------------------------------------------------------------
+
+Groups = dict[str, str | None]
+Tables = Mapping[str, Mapping[str, Any]]
+OpResult = tuple[E.Expr, int | None] | None
+
+_POS_MODS = {
+    "earlier": "START",
+    "early": "START",
+    "the beginning of": "START",
+    "the start of": "START",
+    "later": "END",
+    "late": "END",
+    "the end of": "END",
+    "mid": "MID",
+    "mid-": "MID",
+    "the middle of": "MID",
+}
+
+_UNIT_CODES = {
+    "second": ("T", "S", 1),
+    "minute": ("T", "M", 1),
+    "hour": ("T", "H", 1),
+    "day": ("", "D", 1),
+    "night": ("", "D", 1),
+    "week": ("", "W", 1),
+    "fortnight": ("", "W", 2),
+    "weekend": ("", "WE", 1),
+    "month": ("", "M", 1),
+    "quarter": ("", "Q", 1),
+    "year": ("", "Y", 1),
+    "decade": ("", "Y", 10),
+    "century": ("", "Y", 100),
+}
+
+_CONTEXT_MONTHS = {3, 5, 6}  # March, May, June: also common verbs and names
+_MONTH_CUES = frozenset(
+    "in since until till by of during last next this early late mid before after through "
+    "from to between and or each every the end beginning start middle until throughout "
+    "around about on for".split()
+)
+
+
+def number(text: str | None, tables: Tables) -> float | None:
+    """Parse a number written in digits or words; ``None`` for vague amounts."""
+    if text is None:
+        return None
+    t = _norm(text)
+    if t and t[0].isdigit():
+        return float(t.replace(",", ""))
+    if "-" in t:
+        tens, _, ones = t.partition("-")
+        a = tables["numbers"].get(tens)
+        b = tables["numbers"].get(ones)
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return float(a + b)
+    value = tables["numbers"].get(t)
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def _month(text: str, tables: Tables) -> int:
+    t = _norm(text)
+    if t.isdigit():
+        return int(t)
+    if t in tables["months"]:
+        return int(tables["months"][t])
+    return int(tables["month_abbrs"][t])
+
+
+def _year(text: str) -> tuple[int, bool]:
+    t = text.strip().lstrip("'’")
+    if len(t) == 2:
+        return int(t), True
+    return int(t), False
+
+
+def _mod(g: Groups, tables: Tables) -> str | None:
+    if g.get("mod"):
+        return str(tables["modifiers"].get(_norm(g["mod"] or "")))
+    for key in ("pos", "dpos"):
+        if g.get(key):
+            return _POS_MODS.get(_norm(g[key] or "").rstrip("-") if _norm(g[key] or "") != "mid-" else "mid")
+    return None
+
+
+def _rel(g: Groups, tables: Tables) -> tuple[int | None, bool]:
+    rel = g.get("rel")
+    if not rel:
+        return None, False
+    key = _norm(rel)
+    if key.startswith("the "):
+        key = key[4:]
+    info = tables["relatives"].get(key)
+    if info is None:
+        return None, False
+    return int(info["shift"]), info["anchor"] == "anaphoric"
+
+
+def _weekday(text: str, tables: Tables) -> int:
+    return int(tables["weekdays"][_norm(text)])
+
+
+def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    month = _month(g["month"] or "", t)
+    day = int(g["day"]) if g.get("day") else None
+    year: int | None = None
+    short = False
+    if g.get("year"):
+        year, short = _year(g["year"] or "")
+    if not 1 <= month <= 12:
+        return None
+    if day is not None and day > (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31):
+        return None
+    hour = int(g["hour"]) if g.get("hour") else None
+    minute = int(g["minute"]) if g.get("minute") else None
+    return E.CalDate(year, month, day, hour, minute, short_year=short), None
+
+
+def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    key = t["holidays"][_norm(g["holiday"] or "")]
+    year = int(g["year"]) if g.get("year") else None
+    shift, _ = _rel(g, t)
+    if "-" in key:
+        mm, dd = key.split("-")
+        return E.CalDate(year, int(mm), int(dd)), shift
+    return E.Holiday(key, year, shift), shift
+
+
+def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if g.get("named"):
+        hour = 12 if _norm(g["named"] or "") == "noon" else 0
+        minute: int | None = 0
+    else:
+        hour = int(g["hour"] or 0)
+        minute = int(g["minute"]) if g.get("minute") else None
+        ampm = _norm(g.get("ampm") or "")
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+    day: E.Weekday | E.RelDay | None = None
+    if g.get("wd"):
+        day = E.Weekday(_weekday(g["wd"] or "", t))
+    elif g.get("relday"):
+        rd = _norm(g["relday"] or "")
+        day = E.RelDay({"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rd])
+    return E.Clock(hour, minute, day), None
+
+
+def _op_weekday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    shift, _anaphoric = _rel(g, t)
+    pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (
+        shift if shift in (-1, 1) else None
+    )
+
+
+def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    rd = _norm(g["relday"] or "")
+    pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    if rd in ("tonight", "overnight"):
+        return E.RelDay(0, "NI"), None
+    if rd == "this":
+        return E.RelDay(0, pod), None
+    if rd == "last":
+        return E.RelDay(-1 if pod == "NI" else 0, pod), -1
+    if rd.startswith("the day before"):
+        return E.RelDay(-2), -1
+    if rd.startswith("the day after"):
+        return E.RelDay(2), 1
+    days = {"today": 0, "yesterday": -1, "tomorrow": 1}[rd]
+    return E.RelDay(days, pod), (days or None)
+
+
+_UNIT_ALIASES = {
+    "fiscal year": "year",
+    "financial year": "year",
+    "calendar year": "year",
+    "morning": "day",
+    "afternoon": "day",
+    "evening": "day",
+    "night": "day",
+}
+
+
+def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if g.get("thisunit"):
+        unit = _norm(g["thisunit"] or "").split(" ")[-1]
+        pos = _norm(g.get("pos") or "")
+        mod = _POS_MODS.get(pos)
+        del mod  # handled by _mod through the pos group
+        return E.Shift(unit, 0), None
+    raw_unit = _norm(g["unit"] or "")
+    unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
+    pod = t["parts_of_day"].get(raw_unit) if raw_unit in ("morning", "afternoon", "evening", "night") else None
+    rel = _norm(g.get("rel") or "")
+    if rel.startswith("the "):
+        rel = rel[4:]
+    info = t["relatives"].get(rel)
+    if info is None:
+        return None
+    n = int(info["shift"])
+    anaphoric = info["anchor"] == "anaphoric"
+    return E.Shift(unit, n, anaphoric, pod), (n if n else None)
+
+
+def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    month = _month(g["month"] or "", t)
+    shift, _ = _rel(g, t)
+    if shift is None and not g.get("mod") and not g.get("pos") and month in _CONTEXT_MONTHS:
+        # "May", "March" and "June" are also verbs and names: ask for a cue word.
+        before = text[max(0, start - 24) : start].split()
+        if not before or _norm(before[-1]).strip(",") not in _MONTH_CUES:
+            return None
+    return E.CalDate(None, month), shift
+
+
+def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    unit = t["units"].get(_norm(g["unit"] or ""), _norm(g["unit"] or ""))
+    if g.get("num") is not None:
+        n = number(g["num"], t)
+    else:
+        n = 1.0  # "year-earlier"
+    word = _norm(g.get("dir") or "")
+    if g.get("in") is not None or word in ("later", "hence", "from now", "on", "after"):
+        sign = 1
+    else:
+        sign = -1
+    anaphoric = word in ("earlier", "later", "before", "after", "on")
+    if g.get("in") is not None and n is None:
+        return None
+    return E.Offset(unit, n, sign, anaphoric), sign
+
+
+def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    year = int(g["year"]) if g.get("year") else None
+    if g.get("qn"):
+        qn = g["qn"] or ""
+        if g.get("yr2"):
+            year = 2000 + int(g["yr2"] or 0)
+        kind = qn[0]
+        n = int(qn[1])
+        if kind == "H" and n > 2:
+            return None
+        return E.Period(kind, n, year), None
+    if g.get("theq"):
+        return E.Period("Q", None, None, None, anaphoric=True), None
+    q = _norm(g["q"] or "")
+    kind = "H" if q.startswith("half") else "Q"
+    ordinal = t["ordinals"].get(_norm(g["ord"] or ""))
+    if ordinal is None:
+        return None
+    n = int(ordinal)
+    top = 2 if kind == "H" else 4
+    if n == -1:
+        n = top
+    if not 1 <= n <= top:
+        return None
+    shift, anaphoric = _rel(g, t)
+    return E.Period(kind, n, year, shift, anaphoric), shift if shift in (-1, 1) else None
+
+
+def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    code = str(t["seasons"][_norm(g["season"] or "")])
+    year = int(g["year"]) if g.get("year") else None
+    shift, _ = _rel(g, t)
+    return E.Season(code, year, shift), shift if shift in (-1, 1) else None
+
+
+def _op_decade(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    raw = (g["dec"] or "").lstrip("'’")
+    if len(raw) == 2:
+        return E.Decade(int(raw), century_known=False), None
+    return E.Decade(int(raw)), None
+
+
+def _op_century(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    ordinal = t["ordinals"].get(_norm(g["ord"] or ""))
+    if not isinstance(ordinal, int) or ordinal < 1:
+        return None
+    return E.Century(ordinal - 1), None
+
+
+def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    year, short = _year(g["year"] or "")
+    return E.CalDate(year, None, short_year=short), None
+
+
+_SET_UNITS = {
+    "day": "P1D",
+    "night": "P1D",
+    "morning": "P1D",
+    "evening": "P1D",
+    "week": "P1W",
+    "month": "P1M",
+    "quarter": "P3M",
+    "year": "P1Y",
+    "season": "P3M",
+    "hour": "PT1H",
+    "minute": "PT1M",
+    "decade": "P10Y",
+}
+
+
+def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if g.get("adv"):
+        info = t["sets"][_norm(g["adv"] or "")]
+        return E.SetExpr(str(info["value"]), str(info["quant"])), None
+    if g.get("wdpl"):
+        wd = _weekday(_norm(g["wdpl"] or "")[:-1], t)
+        return E.SetExpr(f"XXXX-WXX-{wd}", None), None
+    every = _norm(g.get("every") or "")
+    quant = "EACH" if every in ("each", "per") else "EVERY"
+    if g.get("wd"):
+        wd = _weekday(g["wd"] or "", t)
+        pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+        return E.SetExpr(f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""), quant), None
+    unit = _norm(g["unit"] or "")
+    if unit in t["seasons"]:
+        return E.SetExpr(f"XXXX-{t['seasons'][unit]}", quant), None
+    value = _SET_UNITS[unit]
+    num2 = _norm(g.get("num2") or "")
+    if num2:
+        k = 2 if num2 == "other" else int(number(num2, t) or 2)
+        value = value.replace("1", str(k), 1)
+    return E.SetExpr(value, quant), None
+
+
+def duration_value(n: float | None, unit: str) -> str:
+    """The TIMEX3 duration value for ``n`` units (``None`` means unknown: X)."""
+    time_part, code, factor = _UNIT_CODES[unit]
+    if n is None:
+        amount = "X"
+    else:
+        total = n * factor
+        if total != int(total):
+            # Half units: express in the next smaller unit where one exists.
+            smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}
+            if code in smaller:
+                code, mult = smaller[code]
+                if code in ("H",) or (code == "M" and unit in ("hour",)):
+                    time_part = "T"
+                total = total * mult
+            amount = f"{total:g}"
+        else:
+            amount = str(int(total))
+    if code == "WE":
+        return f"P{amount}WE"
+    return f"P{time_part}{amount}{code}"
+
+
+def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    unit = t["units"].get(_norm(g["unit"] or ""))
+    if unit is None:
+        return None
+    if "num" not in g or g.get("num") is None:
+        raw_unit = _norm(g["unit"] or "")
+        if raw_unit.endswith("s") or raw_unit.endswith("centuries"):
+            return E.Duration(duration_value(None, unit)), None
+        return E.Duration(duration_value(1, unit)), None
+    n = number(g["num"], t)
+    if g.get("num_hi"):
+        hi = number(g["num_hi"], t)
+        if hi is not None and n is not None and hi <= n:
+            return None
+    if n is not None and n == 0:
+        return None
+    return E.Duration(duration_value(n, unit)), None
+
+
+def _op_ref(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    return E.Ref(str(t["refs"][_norm(g["ref"] or "")])), None
+
+
+_OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
+    "date": _op_date,
+    "holiday": _op_holiday,
+    "clock": _op_clock,
+    "weekday": _op_weekday,
+    "relday": _op_relday,
+    "shift": _op_shift,
+    "month": _op_month,
+    "offset": _op_offset,
+    "quarter": _op_quarter,
+    "season": _op_season,
+    "decade": _op_decade,
+    "century": _op_century,
+    "year": _op_year,
+    "set": _op_set,
+    "duration": _op_duration,
+    "ref": _op_ref,
+}
+
+
+def scan(text: str) -> Iterator[Candidate]:
+    """Yield the candidates in ``text``, in text order, never overlapping."""
+    g = grammar()
+    regex = g.regex
+    by_group = g.by_group
+    tables = g.tables
+    for m in regex.finditer(text):
+        rule = by_group[m.lastgroup or ""]
+        groups: Groups = {local: m.group(glob) for local, glob in rule.groups}
+        result = _OPS[rule.op](groups, tables, text, m.start())
+        if result is None:
+            continue
+        expression, direction = result
+        start, end = m.span()
+        for local, glob in rule.groups:
+            if local == "span" and m.group(glob) is not None:
+                start, end = m.span(glob)
+        # Trailing punctuation that belongs to the sentence, not the expression.
+        while end > start and text[end - 1] in ",;:":
+            end -= 1
+        yield Candidate(start, end, rule.name, expression, _mod(groups, tables), direction)

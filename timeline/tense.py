@@ -1,0 +1,134 @@
+"""Tense: which way the clause around a mention points (past or future).
+
+A small lexical analysis, not a parser: it looks at the words of the clause
+that holds the mention, nearest first, for a verb group that fixes the time
+("will meet", "is expected to", "voiced", "has said", "were held").  The
+clause is cut at sentence ends, semicolons and at "that"/"which" so that
+reported speech ("said on Friday that it will ...") gives each part its own
+tense.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["PAST", "FUTURE", "PRESENT", "clause_bounds", "tense_at", "tokens"]
+
+PAST = "past"
+FUTURE = "future"
+PRESENT = "present"
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
+# Cuts between clauses; bounded, so a search is linear.
+_CUT = re.compile(r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|but|because|although|after|before|when)\b")
+
+_FUTURE_WORDS = frozenset("will 'll shall won't".split())
+_FUTURE_PHRASES = (
+    ("going", "to"),
+    ("expected", "to"),
+    ("scheduled", "to"),
+    ("due", "to"),
+    ("set", "to"),
+    ("plans", "to"),
+    ("plan", "to"),
+    ("planned", "to"),
+    ("planning", "to"),
+    ("intends", "to"),
+    ("aims", "to"),
+    ("hopes", "to"),
+    ("is", "to"),
+    ("are", "to"),
+)
+_FUTURE_SINGLE = frozenset("upcoming scheduled slated".split())
+_PAST_AUX = frozenset("was were had did been".split())
+_PERFECT = frozenset("has have".split())
+_PRESENT_AUX = frozenset("is are am does do".split())
+
+IRREGULAR_PAST = frozenset(
+    """
+    said told met held took came went made gave found saw began left won lost fell rose
+    became got sent spent paid sold bought brought thought knew led ran struck put set cut
+    quit hit kept felt heard meant stood understood wrote drove broke spoke chose froze
+    shook stole swore tore wore woke arose fought caught taught sought built lent bent
+    sat fled fed bled read hung shot lit slid spun sank sprang swam rang sang drank
+    grew threw flew drew blew forbade forgave overcame overtook undertook withdrew
+    became dealt dug laid paid slept swept wept crept leapt shone bore beat bid
+    """.split()
+)
+# Words in -ed that are usually not past-tense verbs in news text.
+_NOT_PAST = frozenset(
+    """
+    united based related limited red bed need needed speed seed feed hundred indeed
+    proposed expected scheduled planned so-called armed advanced detailed fixed named
+    concerned interested involved supposed used alleged reported unnamed unidentified
+    aged biased skilled talented wed shed bred embed
+    """.split()
+)
+
+
+def tokens(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Lower-cased words of ``text[start:end]`` with their offsets."""
+    return [(m.start(), m.group().lower()) for m in _WORD.finditer(text, start, end)]
+
+
+def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[int, int]:
+    """The clause around ``text[start:end]``, looking at most ``reach`` characters away."""
+    lo = max(0, start - reach)
+    left = lo
+    for m in _CUT.finditer(text, lo, start):
+        left = m.end()
+    hi = min(len(text), end + reach)
+    m = _CUT.search(text, end, hi)
+    right = m.start() if m else hi
+    return left, right
+
+
+def _classify(words: list[str], i: int) -> str | None:
+    """The tense that word ``i`` signals, looking at most two words ahead."""
+    w = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
+        return FUTURE
+    if (w, nxt) in _FUTURE_PHRASES:
+        return FUTURE
+    if w in _FUTURE_SINGLE:
+        return FUTURE
+    if w in _PAST_AUX:
+        if nxt in ("expected", "scheduled", "due", "set", "going", "to"):
+            return None  # "was expected to" looks forward from a past point
+        return PAST
+    if w in _PERFECT and nxt and (nxt.endswith("ed") or nxt in IRREGULAR_PAST or nxt == "been"):
+        return PAST
+    if w in IRREGULAR_PAST:
+        return PAST
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST:
+        if nxt == "to" and w in ("expected", "scheduled", "planned"):
+            return FUTURE
+        return PAST
+    return None
+
+
+def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
+    """The tense of the clause holding ``text[start:end]``, and the offset of
+    the word that showed it; ``(None, None)`` when the clause does not say."""
+    left, right = clause_bounds(text, start, end)
+    before = tokens(text, left, start)
+    after = tokens(text, end, right)
+    words = [w for _, w in before] + [w for _, w in after]
+    offsets = [o for o, _ in before] + [o for o, _ in after]
+    n_before = len(before)
+    # Nearest first: alternate one word left, one word right.
+    order: list[int] = []
+    li, ri = n_before - 1, n_before
+    while li >= 0 or ri < len(words):
+        if li >= 0:
+            order.append(li)
+            li -= 1
+        if ri < len(words):
+            order.append(ri)
+            ri += 1
+    for i in order:
+        found = _classify(words, i)
+        if found is not None:
+            return found, offsets[i]
+    return None, None
