@@ -23,7 +23,7 @@ from . import expr as E
 from .calendar import add_months, clamp_year, interval_for, shift, start_of, value_for
 from .model import Direction, Grain, Interval, Provenance, TimeValue
 from .scanner import Candidate
-from .tense import FUTURE, PAST
+from .tense import FUTURE, PAST, PRESENT
 
 __all__ = ["Context", "resolve"]
 
@@ -103,7 +103,9 @@ def _direction(cand: Candidate, ctx: Context) -> tuple[int | None, str]:
         return -1, "tense:past"
     if ctx.tense == FUTURE:
         return 1, "tense:future"
-    return None, "default"
+    if ctx.tense == PRESENT:
+        return None, "tense:present"
+    return -1, "default:past"
 
 
 def _dir_enum(sign: int | None) -> Direction:
@@ -156,8 +158,9 @@ def _r_weekday(cand: Candidate, x: E.Weekday, ctx: Context) -> Resolved:
         delta, sign, reason = 0, 0, "default:publication-weekday"
     else:
         sign_, reason = _direction(cand, ctx)
-        sign = sign_ if sign_ is not None else -1
-        delta = (x.weekday - pw) % 7 if sign == 1 else -((pw - x.weekday) % 7)
+        ahead, back = (x.weekday - pw) % 7, (pw - x.weekday) % 7
+        sign = sign_ if sign_ is not None else (1 if ahead < back else -1)
+        delta = ahead if sign == 1 else -back
     d = pub + _dt.timedelta(days=delta)
     value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
     return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
@@ -217,7 +220,12 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         and prev.grain in (Grain.QUARTER, Grain.HALF)
     ):
         assert prev is not None and prev.interval is not None and prev.grain is not None
-        out_grain = _coarser(prev.grain, grain)
+        if _RANK[prev.grain] > _RANK[grain] or (
+            grain is Grain.YEAR and prev.grain in (Grain.DAY, Grain.MONTH, Grain.QUARTER, Grain.HALF, Grain.SEASON)
+        ):
+            out_grain = prev.grain
+        else:
+            out_grain = grain
         d = shift(prev.interval.start.date(), grain, x.sign * n)
         value = _unit(d, out_grain, cand.mod)
         return value, _prov(cand, "previous", prev.value, x.sign, "explicit")
@@ -291,8 +299,6 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
             d = _dt.date(pub.year, x.month, x.day or 1)
         else:
             d = _choose(options, anchor, sign, strict)
-        if sign is None and kind == "published":
-            reason = "default:nearest"
         prov = _prov(cand, kind, value_for(anchor, Grain.DAY) if kind == "published" else str(ctx.narrative_year), sign, reason)
     if x.hour is not None:
         t = _dt.datetime(d.year, d.month, d.day, x.hour, x.minute or 0)

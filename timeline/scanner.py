@@ -581,6 +581,8 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
             return E.Duration(duration_value(None, unit)), None
         return E.Duration(duration_value(1, unit)), None
     n = number(g["num"], t)
+    if unit == "second" and _norm(g["num"] or "") in ("a", "an"):
+        return None  # "a second opinion"
     if g.get("num_hi"):
         hi = number(g["num_hi"], t)
         if hi is not None and n is not None and hi <= n:

@@ -20,7 +20,7 @@ PRESENT = "present"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # Cuts between clauses; bounded, so a search is linear.
-_CUT = re.compile(r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|but|because|although|after|before|when)\b")
+_CUT = re.compile(r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|and|but|because|although|after|before|when)\b")
 
 _FUTURE_WORDS = frozenset("will 'll shall won't".split())
 _FUTURE_PHRASES = (
@@ -39,7 +39,9 @@ _FUTURE_PHRASES = (
     ("is", "to"),
     ("are", "to"),
 )
-_FUTURE_SINGLE = frozenset("upcoming scheduled slated".split())
+_FUTURE_SINGLE = frozenset(
+    "upcoming scheduled slated expects forecasts predicts anticipates projects intends".split()
+)
 _PAST_AUX = frozenset("was were had did been".split())
 _PERFECT = frozenset("has have".split())
 _PRESENT_AUX = frozenset("is are am does do".split())
@@ -84,9 +86,10 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
 
 
 def _classify(words: list[str], i: int) -> str | None:
-    """The tense that word ``i`` signals, looking at most two words ahead."""
+    """The tense that word ``i`` signals, looking one word around it."""
     w = words[i]
     nxt = words[i + 1] if i + 1 < len(words) else ""
+    prev = words[i - 1] if i > 0 else ""
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
     if (w, nxt) in _FUTURE_PHRASES:
@@ -99,6 +102,12 @@ def _classify(words: list[str], i: int) -> str | None:
         return PAST
     if w in _PERFECT and nxt and (nxt.endswith("ed") or nxt in IRREGULAR_PAST or nxt == "been"):
         return PAST
+    if w in _PRESENT_AUX:
+        if nxt in ("expected", "scheduled", "due", "set", "going", "slated", "to"):
+            return FUTURE
+        return PRESENT
+    if prev in ("be", "to", "being"):
+        return None  # "to be published": the tense lies further out
     if w in IRREGULAR_PAST:
         return PAST
     if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST:

@@ -1,0 +1,64 @@
+"""The corpus of cases in cases.toml is the specification."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import timeline
+from timeline.scanner import grammar
+
+SPEC = tomllib.loads((Path(__file__).parent / "cases.toml").read_text("utf-8"))
+CASES: list[dict[str, Any]] = SPEC["case"]
+FIRED: set[str] = set()
+
+
+def _find(case: dict[str, Any]) -> timeline.Mention:
+    mentions = timeline.extract(case["text"], case.get("published", SPEC["published"]))
+    FIRED.update(m.why.rule for m in mentions)
+    if "phrase" in case:
+        chosen = [m for m in mentions if m.text == case["phrase"]]
+        assert chosen, f"no mention {case['phrase']!r} in {[m.text for m in mentions]}"
+        return chosen[0]
+    assert mentions, f"nothing found in {case['text']!r}"
+    matching = [m for m in mentions if m.value == case["value"]]
+    return matching[0] if matching else mentions[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
+def test_case(case: dict[str, Any]) -> None:
+    m = _find(case)
+    assert m.value == case["value"], f"{m.text!r}: {m.value} ({m.why})"
+    if "type" in case:
+        assert m.type == case["type"]
+    if "mod" in case:
+        assert m.mod == case["mod"]
+
+
+@pytest.mark.parametrize("text", SPEC["negative"]["texts"])
+def test_negative(text: str) -> None:
+    found = timeline.extract(text, SPEC["published"])
+    assert found == [], [(m.text, m.value) for m in found]
+
+
+def test_every_rule_is_exercised_by_a_case() -> None:
+    fired: set[str] = set()
+    for case in CASES:
+        fired.update(
+            m.why.rule for m in timeline.extract(case["text"], case.get("published", SPEC["published"]))
+        )
+    rules = {r.name for r in grammar().rules}
+    assert rules - fired == set(), "rules without a corpus case"
+
+
+@pytest.mark.parametrize("rule", grammar().rules, ids=[r.name for r in grammar().rules])
+def test_rule_example_fires_its_rule(rule: Any) -> None:
+    mentions = timeline.extract(rule.example, SPEC["published"])
+    assert any(m.why.rule == rule.name for m in mentions), [(m.text, m.why.rule) for m in mentions]
+
+
+def test_case_count_is_substantial() -> None:
+    assert len(CASES) + len(SPEC["negative"]["texts"]) >= 150
