@@ -13,12 +13,11 @@ from timeline.scanner import grammar
 
 SPEC = tomllib.loads((Path(__file__).parent / "cases.toml").read_text("utf-8"))
 CASES: list[dict[str, Any]] = SPEC["case"]
-FIRED: set[str] = set()
 
 
 def _find(case: dict[str, Any]) -> timeline.Mention:
-    mentions = timeline.extract(case["text"], case.get("published", SPEC["published"]))
-    FIRED.update(m.why.rule for m in mentions)
+    options = timeline.Options(domain=case.get("domain", "auto"))
+    mentions = timeline.extract(case["text"], case.get("published", SPEC["published"]), options=options)
     if "phrase" in case:
         chosen = [m for m in mentions if m.text == case["phrase"]]
         assert chosen, f"no mention {case['phrase']!r} in {[m.text for m in mentions]}"
@@ -47,9 +46,9 @@ def test_negative(text: str) -> None:
 def test_every_rule_is_exercised_by_a_case() -> None:
     fired: set[str] = set()
     for case in CASES:
-        fired.update(
-            m.why.rule for m in timeline.extract(case["text"], case.get("published", SPEC["published"]))
-        )
+        options = timeline.Options(domain=case.get("domain", "auto"))
+        published = case.get("published", SPEC["published"])
+        fired.update(m.why.rule for m in timeline.extract(case["text"], published, options=options))
     rules = {r.name for r in grammar().rules}
     assert rules - fired == set(), "rules without a corpus case"
 

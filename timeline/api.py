@@ -8,10 +8,10 @@ import re
 import attrs
 
 from .events import Timeline, attach
-from .expr import CalDate, Decade
+from .expr import CalDate, Decade, Offset, Period, RelDay, Shift, Weekday
 from .model import Grain, Mention, TimeValue
 from .resolve import Context, resolve
-from .scanner import scan
+from .scanner import Candidate, scan
 from .tense import tense_at
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
@@ -28,16 +28,14 @@ class Options:
     ``domain``
         ``"news"`` resolves year-less dates against the publish date,
         ``"narrative"`` against the last year the text wrote out, and
-        ``"auto"`` (the default) does the latter only when that year is far
-        from the publish date and was mentioned recently, so one setting
-        serves both news and history text.
-    ``narrative_reach``
-        In ``"auto"`` mode, how many characters back a written-out year still
-        anchors year-less dates.
+        ``"auto"`` (the default) decides per document: a text that dates
+        itself mostly by years far from the publish date (history, biography)
+        is read as narrative, anything else as news.  Anaphoric phrases ("the
+        following day", "two days later") anchor on the previous date in
+        every domain.
     """
 
     domain: str = attrs.field(default="auto")
-    narrative_reach: int = 1500
 
     @domain.validator
     def _check_domain(self, _attribute: object, value: str) -> None:
@@ -93,36 +91,70 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         raise TypeError(f"text must be str, not {type(text).__name__}")
     pub = parse_published(published)
     opts = options or _DEFAULT
+    candidates = list(scan(text))
+    narrative = opts.domain == "narrative" or (opts.domain == "auto" and _looks_narrative(candidates, pub))
     mentions: list[Mention] = []
     previous: TimeValue | None = None
-    narrative_year: int | None = None
-    narrative_at = -1
-    for cand in scan(text):
+    previous_period: TimeValue | None = None
+    for i, cand in enumerate(candidates):
         tense, _ = tense_at(text, cand.start, cand.end)
-        year = None
-        if opts.domain == "narrative" or (
-            opts.domain == "auto"
-            and narrative_year is not None
-            and abs(narrative_year - pub.year) >= 2
-            and cand.start - narrative_at <= opts.narrative_reach
-        ):
-            year = narrative_year
-        ctx = Context(pub, tense, previous, year, opts.domain)
+        ctx = Context(
+            pub,
+            tense=tense,
+            previous=previous,
+            domain=opts.domain,
+            previous_period=previous_period,
+            story=previous if narrative else None,
+            year_hint=_coordinated_year(text, cand, candidates[i + 1] if i + 1 < len(candidates) else None),
+        )
         got = resolve(cand, ctx)
         if got is None:
             continue
         value, why = got
         mention = Mention(cand.start, cand.end, text[cand.start : cand.end], value, why)
         mentions.append(mention)
-        if value.interval is not None and value.type in ("DATE", "TIME"):
+        if value.interval is not None and value.type in ("DATE", "TIME") and value.grain not in _NOT_STORY:
             previous = value
-            if _writes_year(cand.expr):
-                assert value.interval is not None
-                narrative_year = value.interval.start.year
-                narrative_at = cand.start
-            elif why.anchor == "previous" and value.grain is not None and value.grain is not Grain.CENTURY:
-                narrative_at = cand.start
+            if isinstance(cand.expr, Period):
+                previous_period = value
     return mentions
+
+
+_NOT_STORY = (Grain.DECADE, Grain.CENTURY)
+_COORDINATION = re.compile(r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?")
+
+
+def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -> int | None:
+    """The year of the next date when the two are coordinated and only the
+    second writes its year: "August and September 1914", "May 5-7, 2003"."""
+    x = cand.expr
+    if following is None or not isinstance(x, CalDate) or x.year is not None or x.month is None:
+        return None
+    y = following.expr
+    if not isinstance(y, CalDate) or y.year is None or y.month is None or y.short_year:
+        return None
+    gap = text[cand.end : following.start]
+    if len(gap) > 24 or not _COORDINATION.fullmatch(gap):
+        return None
+    return y.year
+
+
+def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:
+    """True when the text dates itself by years far from publication (history,
+    biography) more than by the publish date (yesterday, last week, Friday)."""
+    far = 0
+    deictic = 0
+    for cand in candidates:
+        x = cand.expr
+        if _writes_year(x):
+            year = x.year if isinstance(x, CalDate) else getattr(x, "first_year", None)
+            if year is not None and abs(year - published.year) >= 2:
+                far += 1
+        elif isinstance(x, Weekday | RelDay) or (isinstance(x, Shift) and not x.anaphoric) or (
+            isinstance(x, Offset) and not x.anaphoric
+        ):
+            deictic += 1
+    return far >= 3 and far > 2 * deictic
 
 
 def _writes_year(expression: object) -> bool:

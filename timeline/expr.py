@@ -30,7 +30,10 @@ __all__ = [
 
 @attrs.frozen(slots=True)
 class CalDate:
-    """A calendar date with possibly missing parts: "March 3", "2025-01-05", "March"."""
+    """A calendar date with possibly missing parts: "March 3", "2025-01-05", "March".
+
+    Years before the common era are negative: 493 BC is -493.
+    """
 
     year: int | None
     month: int | None
@@ -66,6 +69,9 @@ class Shift:
     n: int
     anaphoric: bool = False
     part_of_day: str | None = None
+    # "the year" (definite, read from the story's year in narrative text)
+    # rather than "this year" (always the publication's).
+    definite: bool = False
 
 
 @attrs.frozen(slots=True)

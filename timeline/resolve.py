@@ -69,10 +69,14 @@ class Context:
     tense: str | None = None
     # The last resolved date in the text (for "the following day", "that year").
     previous: TimeValue | None = None
-    # The year of the last date whose year was written out, for year-less dates
-    # in narrative text ("In March, ..." after "in 1941").
-    narrative_year: int | None = None
+    # In narrative text, the story's current date: the last date resolved,
+    # which year-less dates ("In March, ...") are read against.
+    story: TimeValue | None = None
+    # A year written just after this mention ("August and September 1914").
+    year_hint: int | None = None
     domain: str = "auto"
+    # The last quarter or half the text named, for "the quarter".
+    previous_period: TimeValue | None = None
 
 
 Resolved = tuple[TimeValue, Provenance]
@@ -176,7 +180,7 @@ def _r_relday(cand: Candidate, x: E.RelDay, ctx: Context) -> Resolved:
 
 def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
     grain = _UNIT_GRAINS[x.unit]
-    base, base_grain, kind, base_value = _anchor(x.anaphoric, ctx)
+    base, base_grain, kind, base_value = _anchor(x.anaphoric or (x.definite and ctx.story is not None), ctx)
     if kind == "previous" and _RANK[base_grain] > _RANK[grain]:
         # "the following day" after "in 1941": only the coarser grain is known.
         grain = base_grain if x.n == 0 else grain
@@ -205,23 +209,11 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         return value, _prov(cand, "published", ctx.published.isoformat(), x.sign, "explicit")
     grain = _UNIT_GRAINS[x.unit]
     # "a year earlier" / "the year-ago quarter" in results news: the same
-    # period a year before the period just mentioned.
-    if (
-        x.anaphoric
-        and prev is not None
-        and prev.interval is not None
-        and prev.grain is not None
-        and prev.grain is not Grain.DAY
-    ) or (
-        x.unit == "year"
-        and n == 1
-        and prev is not None
-        and prev.interval is not None
-        and prev.grain in (Grain.QUARTER, Grain.HALF)
-    ):
-        assert prev is not None and prev.interval is not None and prev.grain is not None
+    # period a year before the quarter just mentioned.  "Two days later"
+    # after "in 1941" keeps the coarser grain of its anchor.
+    if x.anaphoric and prev is not None and prev.interval is not None and prev.grain is not None:
         if _RANK[prev.grain] > _RANK[grain] or (
-            grain is Grain.YEAR and prev.grain in (Grain.DAY, Grain.MONTH, Grain.QUARTER, Grain.HALF, Grain.SEASON)
+            grain is Grain.YEAR and prev.grain in (Grain.QUARTER, Grain.HALF)
         ):
             out_grain = prev.grain
         else:
@@ -262,44 +254,70 @@ def _choose(
     return min(options, key=lambda o: (distance(o), o[0] > anchor))[0]
 
 
+def _year_options(month: int, day: int | None, years: list[int]) -> list[tuple[_dt.date, _dt.date]]:
+    options = []
+    for y in years:
+        try:
+            start = _dt.date(y, month, day or 1)
+        except ValueError:
+            continue
+        end = start + _dt.timedelta(days=1) if day is not None else add_months(start, 1)
+        options.append((start, end))
+    return options
+
+
+def _forward_nearest(options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date) -> _dt.date:
+    """The option nearest the story date, where going back costs twice as much
+    as going forward: stories mostly move forward ("In January" after
+    "December 1944" is 1945), but may step back a little ("In March" after
+    "June 1941" is 1941)."""
+
+    def cost(o: tuple[_dt.date, _dt.date]) -> int:
+        if o[0] <= anchor < o[1]:
+            return 0
+        if o[0] > anchor:
+            return (o[0] - anchor).days
+        return 2 * (anchor - o[1]).days + 1
+
+    return min(options, key=cost)[0]
+
+
 def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     pub = ctx.published.date()
     if x.month is None:
         year = _pivot_year(x.year, pub.year) if x.short_year and x.year is not None else x.year
         if year is None:
             return None
+        if year <= 0:
+            return TimeValue("DATE", f"BC{-year:04d}", Grain.YEAR, None, cand.mod), _prov(cand, "none", None, None, "absolute")
         d = _dt.date(clamp_year(year), 1, 1)
         return _unit(d, Grain.YEAR, cand.mod), _prov(cand, "none", None, None, "absolute")
     grain = Grain.DAY if x.day is not None else Grain.MONTH
-    if x.year is not None:
-        year = _pivot_year(x.year, pub.year) if x.short_year else x.year
+    if x.year is not None or ctx.year_hint is not None:
+        year = x.year if x.year is not None else ctx.year_hint
+        assert year is not None
+        year = _pivot_year(year, pub.year) if x.short_year else year
         d = _dt.date(year, x.month, x.day or 1)
-        prov = _prov(cand, "none", None, None, "absolute")
+        prov = _prov(cand, "none", None, None, "absolute" if x.year is not None else "coordinated-year")
     else:
         sign, reason = _direction(cand, ctx)
-        anchor, kind = pub, "published"
-        if ctx.narrative_year is not None and cand.direction is None:
-            years = [ctx.narrative_year]
-            anchor, kind, reason = _dt.date(ctx.narrative_year, 1, 1), "previous", "narrative-year"
-            sign = None
+        story = ctx.story
+        if story is not None and story.interval is not None and cand.direction is None:
+            anchor = story.interval.start.date()
+            options = _year_options(x.month, x.day, [anchor.year] if _RANK[story.grain or Grain.YEAR] >= _RANK[Grain.YEAR] else [anchor.year - 1, anchor.year, anchor.year + 1])
+            if not options:
+                return None
+            d = _forward_nearest(options, anchor)
+            prov = _prov(cand, "previous", story.value, None, "narrative:story-date")
         else:
-            years = [pub.year - 1, pub.year, pub.year + 1]
-        options = []
-        for y in years:
-            try:
-                s = _dt.date(y, x.month, x.day or 1)
-            except ValueError:
-                continue
-            e = s + _dt.timedelta(days=1) if x.day is not None else add_months(s, 1)
-            options.append((s, e))
-        if not options:
-            return None
-        strict = cand.direction is not None  # "last March" excludes this March
-        if cand.direction == 0:
-            d = _dt.date(pub.year, x.month, x.day or 1)
-        else:
-            d = _choose(options, anchor, sign, strict)
-        prov = _prov(cand, kind, value_for(anchor, Grain.DAY) if kind == "published" else str(ctx.narrative_year), sign, reason)
+            options = _year_options(x.month, x.day, [pub.year - 1, pub.year, pub.year + 1])
+            if not options:
+                return None
+            if cand.direction == 0:
+                d = _dt.date(pub.year, x.month, x.day or 1)
+            else:
+                d = _choose(options, pub, sign, cand.direction is not None)
+            prov = _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
     if x.hour is not None:
         t = _dt.datetime(d.year, d.month, d.day, x.hour, x.minute or 0)
         value = TimeValue(
@@ -315,7 +333,7 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     months = 3 if x.kind == "Q" else 6
     pub = ctx.published.date()
     if x.n is None:
-        prev = ctx.previous
+        prev = ctx.previous_period
         if prev is not None and prev.grain is grain and prev.interval is not None:
             d = prev.interval.start.date()
             return _unit(d, grain, cand.mod), _prov(cand, "previous", prev.value, 0, "same-period")
@@ -348,6 +366,12 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
     if x.year is not None:
         d = _dt.date(x.year, month, 1)
         return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "none", None, None, "absolute")
+    story = ctx.story
+    if story is not None and story.interval is not None and x.shift is None:
+        sy = story.interval.start.date()
+        options_ = [(_dt.date(y, month, 1), add_months(_dt.date(y, month, 1), 3)) for y in (sy.year - 1, sy.year, sy.year + 1)]
+        d = _forward_nearest(options_, sy)
+        return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "previous", story.value, None, "narrative:story-date")
     current = start_of(pub, Grain.SEASON)
     options = [_dt.date(y, month, 1) for y in range(pub.year - 2, pub.year + 2)]
     sign, reason = _direction(cand, ctx)
@@ -373,7 +397,7 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
 def _r_decade(cand: Candidate, x: E.Decade, ctx: Context) -> Resolved:
     first = x.first_year
     if not x.century_known:
-        ref = ctx.narrative_year or ctx.published.year
+        ref = ctx.story.interval.start.year if ctx.story is not None and ctx.story.interval is not None else ctx.published.year
         century = ref - ref % 100
         first = century + first if century + first <= ref else century - 100 + first
     d = _dt.date(clamp_year(first), 1, 1)
@@ -441,6 +465,11 @@ def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
     if x.year is not None:
         return _unit(_holiday_date(x.key, x.year), Grain.DAY, cand.mod), _prov(cand, "none", None, None, "absolute")
     sign, reason = _direction(cand, ctx)
+    story = ctx.story
+    if story is not None and story.interval is not None and x.shift is None:
+        sy = story.interval.start.date()
+        opts = [(d, d + _dt.timedelta(days=1)) for d in (_holiday_date(x.key, y) for y in (sy.year - 1, sy.year, sy.year + 1))]
+        return _unit(_forward_nearest(opts, sy), Grain.DAY, cand.mod), _prov(cand, "previous", story.value, None, "narrative:story-date")
     options = [(d, d + _dt.timedelta(days=1)) for d in (_holiday_date(x.key, y) for y in (pub.year - 1, pub.year, pub.year + 1))]
     d = _choose(options, pub, sign, cand.direction is not None)
     return _unit(d, Grain.DAY, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)

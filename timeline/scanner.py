@@ -405,24 +405,29 @@ _UNIT_ALIASES = {
 }
 
 
+_DAY_UNITS = frozenset({"day", "morning", "afternoon", "evening", "night"})
+
+
 def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("thisunit"):
         unit = _norm(g["thisunit"] or "").split(" ")[-1]
         pos = _norm(g.get("pos") or "")
         mod = _POS_MODS.get(pos)
         del mod  # handled by _mod through the pos group
-        return E.Shift(unit, 0), None
+        return E.Shift(unit, 0, definite=True), None
     raw_unit = _norm(g["unit"] or "")
     unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
     pod = t["parts_of_day"].get(raw_unit) if raw_unit in ("morning", "afternoon", "evening", "night") else None
     rel = _norm(g.get("rel") or "")
-    if rel.startswith("the "):
+    definite = rel.startswith("the ")
+    if definite:
         rel = rel[4:]
     info = t["relatives"].get(rel)
     if info is None:
         return None
     n = int(info["shift"])
-    anaphoric = info["anchor"] == "anaphoric"
+    # "the next day" looks from the story's last date, "next week" from today.
+    anaphoric = info["anchor"] == "anaphoric" or (definite and raw_unit in _DAY_UNITS)
     return E.Shift(unit, n, anaphoric, pod), (n if n else None)
 
 
@@ -505,7 +510,14 @@ def _op_century(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     year, short = _year(g["year"] or "")
+    if g.get("era"):
+        return E.CalDate(-year, None), None
     return E.CalDate(year, None, short_year=short), None
+
+
+def _op_year_range(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    # Handled in scan(), which yields one candidate per year.
+    return E.CalDate(int(g["year"] or 0), None), None
 
 
 _SET_UNITS = {
@@ -610,10 +622,25 @@ _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "decade": _op_decade,
     "century": _op_century,
     "year": _op_year,
+    "year_range": _op_year_range,
     "set": _op_set,
     "duration": _op_duration,
     "ref": _op_ref,
 }
+
+
+def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
+    """ "1915-17" and "1990/1991" name two years: one candidate each."""
+    names = dict(rule.groups)
+    first = int(m.group(names["year"]))
+    raw = m.group(names["year2"])
+    second = int(raw) if len(raw) == 4 else first - first % 100 + int(raw)
+    if second <= first:
+        # "1990-85" is no range: take the first year alone.
+        yield Candidate(m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(first, None))
+        return
+    yield Candidate(m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(first, None))
+    yield Candidate(m.start(names["year2"]), m.end(names["year2"]), rule.name, E.CalDate(second, None))
 
 
 def scan(text: str) -> Iterator[Candidate]:
@@ -625,6 +652,9 @@ def scan(text: str) -> Iterator[Candidate]:
     for m in regex.finditer(text):
         rule = by_group[m.lastgroup or ""]
         groups: Groups = {local: m.group(glob) for local, glob in rule.groups}
+        if rule.op == "year_range":
+            yield from _year_range(m, rule)
+            continue
         result = _OPS[rule.op](groups, tables, text, m.start())
         if result is None:
             continue
