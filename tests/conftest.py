@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+from timeline.scanner import grammar
+
+# No per-example deadline: CI machines are shared and timing is not what the
+# properties are about (speed is checked by bench/, against a peer).
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, max_examples=200, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+grammar()  # compile once, before any test is timed
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

@@ -98,6 +98,8 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     previous_period: TimeValue | None = None
     for i, cand in enumerate(candidates):
         tense, _ = tense_at(text, cand.start, cand.end)
+        if cand.direction is None and _SINCE.search(text, max(0, cand.start - 8), cand.start):
+            cand = attrs.evolve(cand, direction=-1)  # "since May" lies behind us
         ctx = Context(
             pub,
             tense=tense,
@@ -120,6 +122,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     return mentions
 
 
+_SINCE = re.compile(r"(?<![A-Za-z])[Ss]ince\s{1,3}\Z")
 _NOT_STORY = (Grain.DECADE, Grain.CENTURY)
 _COORDINATION = re.compile(r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?")
 

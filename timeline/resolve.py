@@ -316,6 +316,10 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
             if cand.direction == 0:
                 d = _dt.date(pub.year, x.month, x.day or 1)
             else:
+                if reason == "default:past":
+                    # No tense: a month or day a few weeks ahead is likelier
+                    # than the same one eleven months back.
+                    sign, reason = None, "default:nearest"
                 d = _choose(options, pub, sign, cand.direction is not None)
             prov = _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
     if x.hour is not None:
@@ -347,14 +351,15 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         sign, reason = x.shift, "explicit"
     current = start_of(pub, grain)
     options = [(_dt.date(y, (x.n - 1) * months + 1, 1), _dt.date(y, (x.n - 1) * months + 1, 1)) for y in (pub.year - 1, pub.year, pub.year + 1)]
-    if sign == 1:
-        d = min(o[0] for o in options if o[0] >= current)
+    if x.shift == 1:
+        d = min(o[0] for o in options if o[0] > current)
     elif sign == -1 and x.shift == -1:
         d = max(o[0] for o in options if o[0] < current)
     else:
+        # Results news reports on quarters that have begun: "expects a
+        # third-quarter loss" in October is this year's third quarter.
         d = max(o[0] for o in options if o[0] <= current)
-        if sign is None:
-            reason = "default:latest"
+        reason = "default:latest-begun" if x.shift is None else reason
     return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
 
 

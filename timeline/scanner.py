@@ -247,7 +247,7 @@ _UNIT_CODES = {
     "fortnight": ("", "W", 2),
     "weekend": ("", "WE", 1),
     "month": ("", "M", 1),
-    "quarter": ("", "Q", 1),
+    "quarter": ("", "M", 3),
     "year": ("", "Y", 1),
     "decade": ("", "Y", 10),
     "century": ("", "Y", 100),
@@ -261,6 +261,9 @@ _MONTH_CUES = frozenset(
 )
 
 
+_TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
+
+
 def number(text: str | None, tables: Tables) -> float | None:
     """Parse a number written in digits or words; ``None`` for vague amounts."""
     if text is None:
@@ -268,11 +271,11 @@ def number(text: str | None, tables: Tables) -> float | None:
     t = _norm(text)
     if t and t[0].isdigit():
         return float(t.replace(",", ""))
-    if "-" in t:
-        tens, _, ones = t.partition("-")
+    if "-" in t or " " in t:
+        tens, _, ones = t.replace(" ", "-").partition("-")
         a = tables["numbers"].get(tens)
         b = tables["numbers"].get(ones)
-        if isinstance(a, int | float) and isinstance(b, int | float):
+        if isinstance(a, int) and isinstance(b, int) and a in _TENS and 1 <= b <= 9:
             return float(a + b)
     value = tables["numbers"].get(t)
     if isinstance(value, int | float):
@@ -461,6 +464,8 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     year = int(g["year"]) if g.get("year") else None
+    if g.get("year_pre"):
+        year = int(g["year_pre"] or 0)
     if g.get("qn"):
         qn = g["qn"] or ""
         if g.get("yr2"):

@@ -93,7 +93,8 @@ def _classify(words: list[str], i: int) -> str | None:
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
     if (w, nxt) in _FUTURE_PHRASES:
-        return FUTURE
+        # "had been due to expire": a future seen from a past point
+        return PAST if prev in ("was", "were", "been", "had") else FUTURE
     if w in _FUTURE_SINGLE:
         return FUTURE
     if w in _PAST_AUX:
@@ -106,6 +107,8 @@ def _classify(words: list[str], i: int) -> str | None:
         if nxt in ("expected", "scheduled", "due", "set", "going", "slated", "to"):
             return FUTURE
         return PRESENT
+    if prev in ("is", "are", "am") and (w in IRREGULAR_PAST or w.endswith("ed")):
+        return PRESENT  # "the case is heard": a present passive
     if prev in ("be", "to", "being"):
         return None  # "to be published": the tense lies further out
     if w in IRREGULAR_PAST:

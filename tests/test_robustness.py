@@ -1,0 +1,141 @@
+"""Bad input, no clock, and linear time on adversarial input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import time
+
+import pytest
+
+import timeline
+from timeline.scanner import grammar, scan
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["2025-02-30", "yesterday", "", "22/01/2025", "2025-13-01", 20250122, None, 3.5, ["2025-01-22"]],
+)
+def test_bad_published_raises_value_error_naming_it(bad: object) -> None:
+    with pytest.raises(ValueError) as exc:
+        timeline.extract("on Friday", bad)  # type: ignore[arg-type]
+    assert repr(bad) in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "good",
+    [
+        "2025-01-22",
+        "2025-01-22T04:56:48",
+        "2025-01-22T23:30:00+09:00",
+        "2025-01-22T04:56:48Z",
+        "20250122",
+        dt.date(2025, 1, 22),
+        dt.datetime(2025, 1, 22, 8, 0),
+        dt.datetime(2025, 1, 22, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ],
+)
+def test_published_forms(good: timeline.api.Published) -> None:
+    (m,) = timeline.extract("Talks were held on Friday.", good)
+    assert m.value == "2025-01-17"
+
+
+def test_text_must_be_str() -> None:
+    with pytest.raises(TypeError):
+        timeline.extract(b"on Friday", "2025-01-22")  # type: ignore[arg-type]
+
+
+def test_nothing_reads_the_clock() -> None:
+    """Run extract and build with every clock entry point booby-trapped."""
+    script = r"""
+import datetime, time
+def trap(*a, **k):
+    raise AssertionError("the clock was read")
+class TrapDateTime(datetime.datetime):
+    now = classmethod(trap); utcnow = classmethod(trap); today = classmethod(trap)
+class TrapDate(datetime.date):
+    today = classmethod(trap)
+datetime.datetime = TrapDateTime
+datetime.date = TrapDate
+for name in ("time", "time_ns", "localtime", "gmtime", "ctime", "strftime"):
+    setattr(time, name, trap)
+import timeline
+from timeline.cli import example_text
+t = timeline.build(example_text(), "2025-01-22")
+assert len(t) > 5
+print("ok", len(t))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok")
+
+
+ADVERSARIAL = {
+    "friday": lambda n: "Friday " * (n // 7),
+    "digits": lambda n: "7" * n,
+    "slashes": lambda n: "1/" * (n // 2),
+    "last": lambda n: "last " * (n // 5),
+    "word": lambda n: "a" * n,
+    "spaces": lambda n: " " * n,
+    "nul-mixed": lambda n: ("\x00Friday 2025-01-05 Пятница 金曜日 \u200b" * (n // 34 + 1))[:n],
+    "dates": lambda n: ("on Jan. 5, 2025 and 01/05/2025, 1915-17, " * (n // 42 + 1))[:n],
+    "hyphens": lambda n: "-" * n,
+    "the-the": lambda n: "the " * (n // 4),
+    "year-year": lambda n: "2024-" * (n // 5),
+}
+
+
+def _best_time(text: str, rounds: int = 3) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        timeline.extract(text, "2025-01-22")
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+@pytest.mark.parametrize("kind", sorted(ADVERSARIAL))
+def test_cost_grows_linearly(kind: str) -> None:
+    """4x the text must cost about 4x the time, not 16x.
+
+    A ratio, not a wall-clock bound: it holds on a slow or busy machine. The
+    threshold leaves room for noise while still failing any quadratic case
+    (which gives about 16)."""
+    grammar()
+    make = ADVERSARIAL[kind]
+    small, large = make(20_000), make(80_000)
+    ratio = _best_time(large) / max(_best_time(small), 1e-6)
+    assert ratio < 8.0, f"{kind}: 4x input took {ratio:.1f}x the time"
+
+
+def test_gated_scanner_matches_ungated_on_phrases() -> None:
+    """The gate only skips positions where no rule can start."""
+    from tests.strategies import DATE_PHRASES
+
+    g = grammar()
+    text = " ".join(DATE_PHRASES * 3) + " " + " ".join(r.example for r in g.rules)
+    gated = [m.span() for m in g.regex.finditer(text)]
+    ungated = [m.span() for m in g.ungated.finditer(text)]
+    assert gated == ungated
+
+
+def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
+    from pathlib import Path
+
+    from timeline.evaluate import find_documents, read_document
+
+    g = grammar()
+    root = Path(str(corpora))
+    paths = find_documents(root / "tbaq-cleaned")[:120] + find_documents(root / "wikiwars" / "timeml-syntime")[:6]
+    for p in paths:
+        text = read_document(p).text
+        assert [m.span() for m in g.regex.finditer(text)] == [m.span() for m in g.ungated.finditer(text)], p
+
+
+def test_scan_never_overlaps() -> None:
+    text = "last Friday night 3 p.m. Friday Jan. 5, 2025 the 1990s 1915-17 next week " * 50
+    end = -1
+    for c in scan(text):
+        assert c.start >= end
+        end = c.end
