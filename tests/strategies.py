@@ -25,7 +25,9 @@ CALENDAR_GRAINS = [
 dates = st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31))
 datetimes = st.datetimes(min_value=dt.datetime(1800, 1, 1), max_value=dt.datetime(2200, 12, 31))
 grains = st.sampled_from(CALENDAR_GRAINS)
-weekday_names = st.sampled_from(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+weekday_names = st.sampled_from(
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+)
 units = st.sampled_from(["week", "month", "year", "quarter", "weekend"])
 
 DATE_PHRASES = [
@@ -53,7 +55,9 @@ DATE_PHRASES = [
 @st.composite
 def intervals(draw: st.DrawFn) -> Interval:
     start = draw(datetimes)
-    length = draw(st.timedeltas(min_value=dt.timedelta(minutes=1), max_value=dt.timedelta(days=4000)))
+    length = draw(
+        st.timedeltas(min_value=dt.timedelta(minutes=1), max_value=dt.timedelta(days=4000))
+    )
     grain = draw(st.sampled_from(list(Grain)))
     return Interval(start, start + length, grain)
 

@@ -44,7 +44,9 @@ def test_example_json_carries_every_api_field(capsys: pytest.CaptureFixture[str]
     assert starts == sorted(starts)
 
 
-def test_published_option_and_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_published_option_and_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Talks were held on Friday.")))
@@ -53,7 +55,9 @@ def test_published_option_and_stdin(capsys: pytest.CaptureFixture[str], monkeypa
     assert json.loads(out)["events"][0]["when"]["value"] == "2025-01-17"
 
 
-def test_missing_dateline_asks_for_published(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_dateline_asks_for_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "a.txt"
     f.write_text("Talks were held on Friday.")
     code, out, err = run(capsys, "dump", str(f))
@@ -67,7 +71,9 @@ def test_bad_published_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert "2025-02-30" in err
 
 
-def test_one_bad_file_does_not_stop_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_bad_file_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = tmp_path / "good.txt"
     good.write_text("2025-01-22\nTalks were held on Friday.")
     missing = tmp_path / "missing.txt"
@@ -78,7 +84,9 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path, capsys: pytest.Ca
     assert [d["document"] for d in docs] == [str(good)]
 
 
-def test_undecodable_bytes_are_replaced_and_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_undecodable_bytes_are_replaced_and_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "latin.txt"
     f.write_bytes(b"2025-01-22\nThe caf\xe9 opened on Friday.")
     code, out, err = run(capsys, "dump", str(f), "--format", "json")
@@ -87,7 +95,9 @@ def test_undecodable_bytes_are_replaced_and_reported(tmp_path: Path, capsys: pyt
     assert json.loads(out)["events"]
 
 
-def test_output_file_is_written_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_is_written_atomically(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out.json"
     code, out, _ = run(capsys, "dump", "--example", "--format", "json", "-o", str(target))
     assert code == 0 and out == ""
@@ -105,7 +115,11 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_console_script_runs_the_example() -> None:
     env = dict(os.environ, PYTHONHASHSEED="0")
     done = subprocess.run(
-        [sys.executable, "-m", "timeline", "dump", "--example"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "timeline", "dump", "--example"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "last week" in done.stdout

@@ -17,7 +17,9 @@ CASES: list[dict[str, Any]] = SPEC["case"]
 
 def _find(case: dict[str, Any]) -> timeline.Mention:
     options = timeline.Options(domain=case.get("domain", "auto"))
-    mentions = timeline.extract(case["text"], case.get("published", SPEC["published"]), options=options)
+    mentions = timeline.extract(
+        case["text"], case.get("published", SPEC["published"]), options=options
+    )
     if "phrase" in case:
         chosen = [m for m in mentions if m.text == case["phrase"]]
         assert chosen, f"no mention {case['phrase']!r} in {[m.text for m in mentions]}"

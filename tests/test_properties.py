@@ -144,13 +144,17 @@ def test_extract_never_raises_on_arbitrary_text(text: str, published: dt.date) -
 
 @settings(max_examples=100)
 @given(texts_with_dates(), dates, st.randoms())
-def test_order_does_not_depend_on_input_order(text: str, published: dt.date, rnd: random.Random) -> None:
+def test_order_does_not_depend_on_input_order(
+    text: str, published: dt.date, rnd: random.Random
+) -> None:
     t = timeline.build(text, published)
     shuffled = list(t.events)
     rnd.shuffle(shuffled)
     assert Timeline.from_events(shuffled).events == t.events
     # and never drops an event
-    assert len(t) == sum(1 for m in t.mentions if m.interval is not None and m.type in ("DATE", "TIME"))
+    assert len(t) == sum(
+        1 for m in t.mentions if m.interval is not None and m.type in ("DATE", "TIME")
+    )
 
 
 @settings(max_examples=100)

@@ -92,7 +92,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     pub = parse_published(published)
     opts = options or _DEFAULT
     candidates = list(scan(text))
-    narrative = opts.domain == "narrative" or (opts.domain == "auto" and _looks_narrative(candidates, pub))
+    narrative = opts.domain == "narrative" or (
+        opts.domain == "auto" and _looks_narrative(candidates, pub)
+    )
     mentions: list[Mention] = []
     previous: TimeValue | None = None
     previous_period: TimeValue | None = None
@@ -107,7 +109,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             domain=opts.domain,
             previous_period=previous_period,
             story=previous if narrative else None,
-            year_hint=_coordinated_year(text, cand, candidates[i + 1] if i + 1 < len(candidates) else None),
+            year_hint=_coordinated_year(
+                text, cand, candidates[i + 1] if i + 1 < len(candidates) else None
+            ),
         )
         got = resolve(cand, ctx)
         if got is None:
@@ -115,7 +119,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         value, why = got
         mention = Mention(cand.start, cand.end, text[cand.start : cand.end], value, why)
         mentions.append(mention)
-        if value.interval is not None and value.type in ("DATE", "TIME") and value.grain not in _NOT_STORY:
+        if (
+            value.interval is not None
+            and value.type in ("DATE", "TIME")
+            and value.grain not in _NOT_STORY
+        ):
             previous = value
             if isinstance(cand.expr, Period):
                 previous_period = value
@@ -124,7 +132,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
 
 _SINCE = re.compile(r"(?<![A-Za-z])[Ss]ince\s{1,3}\Z")
 _NOT_STORY = (Grain.DECADE, Grain.CENTURY)
-_COORDINATION = re.compile(r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?")
+_COORDINATION = re.compile(
+    r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"
+)
 
 
 def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -> int | None:
@@ -153,8 +163,10 @@ def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bo
             year = x.year if isinstance(x, CalDate) else getattr(x, "first_year", None)
             if year is not None and abs(year - published.year) >= 2:
                 far += 1
-        elif isinstance(x, Weekday | RelDay) or (isinstance(x, Shift) and not x.anaphoric) or (
-            isinstance(x, Offset) and not x.anaphoric
+        elif (
+            isinstance(x, Weekday | RelDay)
+            or (isinstance(x, Shift) and not x.anaphoric)
+            or (isinstance(x, Offset) and not x.anaphoric)
         ):
             deictic += 1
     return far >= 3 and far > 2 * deictic

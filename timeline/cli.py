@@ -48,10 +48,15 @@ def _read(path: str) -> tuple[str, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
-        return text, f"{path}: not valid UTF-8 (byte {exc.start}); undecodable bytes replaced with U+FFFD"
+        return (
+            text,
+            f"{path}: not valid UTF-8 (byte {exc.start}); undecodable bytes replaced with U+FFFD",
+        )
 
 
-def _document(path: str, args: argparse.Namespace, options: Options) -> tuple[dict[str, Any], Timeline, list[str]]:
+def _document(
+    path: str, args: argparse.Namespace, options: Options
+) -> tuple[dict[str, Any], Timeline, list[str]]:
     warnings: list[str] = []
     if path == EXAMPLE_NAME:
         text = example_text()
@@ -94,12 +99,17 @@ def render_text(doc: dict[str, Any], timeline: Timeline, out: TextIO) -> None:
         rows.append((e.when.value, str(e.when.grain or ""), e.mention.text, _clip(event, 90)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
-        out.write(f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}\n".rstrip() + "\n")
+        out.write(
+            f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}\n".rstrip()
+            + "\n"
+        )
     if not len(timeline):
         out.write("  (no dated events)\n")
     others = [m for m in timeline.mentions if m.interval is None]
     if others:
-        out.write("  other expressions: " + ", ".join(f"{m.text} = {m.value}" for m in others) + "\n")
+        out.write(
+            "  other expressions: " + ", ".join(f"{m.text} = {m.value}" for m in others) + "\n"
+        )
 
 
 def _write_atomic(path: str, content: str) -> None:
@@ -121,7 +131,10 @@ def _cmd_dump(args: argparse.Namespace) -> int:
     if args.example:
         inputs.insert(0, EXAMPLE_NAME)
     if not inputs:
-        print("timeline dump: give one or more FILEs, '-' for standard input, or --example", file=sys.stderr)
+        print(
+            "timeline dump: give one or more FILEs, '-' for standard input, or --example",
+            file=sys.stderr,
+        )
         return 2
     if args.published is not None:
         try:
@@ -151,7 +164,14 @@ def _cmd_dump(args: argparse.Namespace) -> int:
                 text_out.write("\n")
             render_text(doc, timeline, text_out)
     if args.format == "json":
-        content = json.dumps(docs if len(inputs) != 1 else (docs[0] if docs else []), indent=2, ensure_ascii=False) + "\n"
+        content = (
+            json.dumps(
+                docs if len(inputs) != 1 else (docs[0] if docs else []),
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     else:
         content = text_out.getvalue()
     if args.output:
@@ -175,20 +195,32 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="timeline", description="Temporal expressions in news text, resolved and ordered.")
+    p = argparse.ArgumentParser(
+        prog="timeline", description="Temporal expressions in news text, resolved and ordered."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("dump", help="print the timeline of one or more articles")
-    d.add_argument("files", nargs="*", metavar="FILE", help="article text files; '-' reads standard input")
-    d.add_argument("--example", action="store_true", help="also run on the built-in example article")
-    d.add_argument("--published", metavar="DATE", help="publish date (ISO 8601); default: read the dateline")
+    d.add_argument(
+        "files", nargs="*", metavar="FILE", help="article text files; '-' reads standard input"
+    )
+    d.add_argument(
+        "--example", action="store_true", help="also run on the built-in example article"
+    )
+    d.add_argument(
+        "--published", metavar="DATE", help="publish date (ISO 8601); default: read the dateline"
+    )
     d.add_argument("--format", choices=["text", "json"], default="text")
     d.add_argument("--domain", choices=["auto", "news", "narrative"], default="auto")
-    d.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output")
+    d.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output"
+    )
     d.set_defaults(func=_cmd_dump)
     e = sub.add_parser("eval", help="score against TimeML gold (TempEval-3 style)")
     e.add_argument("corpus", metavar="CORPUS_DIR")
     e.add_argument("--domain", choices=["auto", "news", "narrative", "narratives"], default="auto")
-    e.add_argument("--errors", action="store_true", help="list every miss, spurious hit and wrong value")
+    e.add_argument(
+        "--errors", action="store_true", help="list every miss, spurious hit and wrong value"
+    )
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.set_defaults(func=_cmd_eval)
     return p

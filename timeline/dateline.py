@@ -27,7 +27,12 @@ def detect_published(text: str) -> _dt.date | None:
     head = "\n".join(head_lines)
     for cand in scan(head):
         x = cand.expr
-        if isinstance(x, CalDate) and x.year is not None and x.month is not None and x.day is not None:
+        if (
+            isinstance(x, CalDate)
+            and x.year is not None
+            and x.month is not None
+            and x.day is not None
+        ):
             year = x.year if not x.short_year else (2000 + x.year if x.year < 70 else 1900 + x.year)
             try:
                 return _dt.date(year, x.month, x.day)
@@ -38,7 +43,7 @@ def detect_published(text: str) -> _dt.date | None:
 
 def _with_dateparser(lines: list[str]) -> _dt.date | None:
     try:
-        import dateparser
+        import dateparser  # type: ignore[import-untyped]
     except ImportError:  # optional: pip install 'timeline[dateparser]'
         return None
     settings = {
@@ -56,7 +61,7 @@ def _with_dateparser(lines: list[str]) -> _dt.date | None:
         for piece in [line, *(p.strip() for p in line.replace("|", "—").split("—"))]:
             if not piece:
                 continue
-            found = dateparser.parse(piece, languages=["en"], settings=settings)  # type: ignore[arg-type]
-            if found is not None:
+            found = dateparser.parse(piece, languages=["en"], settings=settings)
+            if isinstance(found, _dt.datetime):
                 return found.date()
     return None

@@ -89,6 +89,7 @@ def trigger_for(text: str, mention: Mention) -> tuple[str | None, int | None, st
             for o, w in inside[idx : idx + 5]:
                 if w not in _AUXILIARIES and w not in _STOP:
                     return text[o : o + len(w)], o, tense or "none"
+
     # No verb group: the nearest event noun, then the nearest past-looking verb.
     def distance(item: tuple[int, str]) -> int:
         return abs(item[0] - mention.start)
@@ -134,7 +135,12 @@ def order_key(event: Event) -> tuple[object, ...]:
     """Interval order that respects grain: start, then wider first, then text order."""
     interval = event.when.interval
     assert interval is not None
-    return (interval.start, -(interval.end - interval.start).total_seconds(), event.document or "", event.position)
+    return (
+        interval.start,
+        -(interval.end - interval.start).total_seconds(),
+        event.document or "",
+        event.position,
+    )
 
 
 @attrs.frozen

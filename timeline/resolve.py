@@ -95,8 +95,11 @@ def _with_pod(d: _dt.date, pod: str, mod: str | None) -> TimeValue:
     start = _day(d) + _dt.timedelta(hours=lo)
     end = _day(d) + _dt.timedelta(hours=hi)
     return TimeValue(
-        "TIME", f"{value_for(d, Grain.DAY)}T{pod}", Grain.PART_OF_DAY,
-        Interval(start, end, Grain.PART_OF_DAY), mod,
+        "TIME",
+        f"{value_for(d, Grain.DAY)}T{pod}",
+        Grain.PART_OF_DAY,
+        Interval(start, end, Grain.PART_OF_DAY),
+        mod,
     )
 
 
@@ -141,7 +144,9 @@ def resolve(cand: Candidate, ctx: Context) -> Resolved | None:
         return None
 
 
-def _prov(cand: Candidate, anchor: str, anchor_value: str | None, sign: int | None, reason: str) -> Provenance:
+def _prov(
+    cand: Candidate, anchor: str, anchor_value: str | None, sign: int | None, reason: str
+) -> Provenance:
     return Provenance(cand.rule, anchor, anchor_value, _dir_enum(sign), reason)
 
 
@@ -166,29 +171,32 @@ def _r_weekday(cand: Candidate, x: E.Weekday, ctx: Context) -> Resolved:
         sign = sign_ if sign_ is not None else (1 if ahead < back else -1)
         delta = ahead if sign == 1 else -back
     d = pub + _dt.timedelta(days=delta)
-    value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
+    value = (
+        _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
+    )
     return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
 
 
 def _r_relday(cand: Candidate, x: E.RelDay, ctx: Context) -> Resolved:
     pub = ctx.published.date()
     d = pub + _dt.timedelta(days=x.days)
-    value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
+    value = (
+        _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, Grain.DAY, cand.mod)
+    )
     sign = (x.days > 0) - (x.days < 0)
     return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, "explicit")
 
 
 def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
     grain = _UNIT_GRAINS[x.unit]
-    base, base_grain, kind, base_value = _anchor(x.anaphoric or (x.definite and ctx.story is not None), ctx)
+    base, base_grain, kind, base_value = _anchor(
+        x.anaphoric or (x.definite and ctx.story is not None), ctx
+    )
     if kind == "previous" and _RANK[base_grain] > _RANK[grain]:
         # "the following day" after "in 1941": only the coarser grain is known.
         grain = base_grain if x.n == 0 else grain
     d = shift(base, grain, x.n)
-    if x.part_of_day:
-        value = _with_pod(d, x.part_of_day, cand.mod)
-    else:
-        value = _unit(d, grain, cand.mod)
+    value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, grain, cand.mod)
     reason = "explicit" if x.n else "explicit:this"
     return value, _prov(cand, kind, base_value, x.n, reason)
 
@@ -196,15 +204,20 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
 def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
     if x.n is None:
         ref = "PAST_REF" if x.sign < 0 else "FUTURE_REF"
-        return TimeValue("DATE", ref, None, None, cand.mod), _prov(cand, "published", None, x.sign, "explicit")
+        return TimeValue("DATE", ref, None, None, cand.mod), _prov(
+            cand, "published", None, x.sign, "explicit"
+        )
     n = int(round(x.n))
     prev = ctx.previous
     if x.unit in ("hour", "minute", "second"):
         delta = _dt.timedelta(**{x.unit + "s": x.sign * x.n})
         t = ctx.published + delta
         value = TimeValue(
-            "TIME", t.strftime("%Y-%m-%dT%H:%M"), Grain.MINUTE,
-            Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE), cand.mod,
+            "TIME",
+            t.strftime("%Y-%m-%dT%H:%M"),
+            Grain.MINUTE,
+            Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE),
+            cand.mod,
         )
         return value, _prov(cand, "published", ctx.published.isoformat(), x.sign, "explicit")
     grain = _UNIT_GRAINS[x.unit]
@@ -289,7 +302,9 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
         if year is None:
             return None
         if year <= 0:
-            return TimeValue("DATE", f"BC{-year:04d}", Grain.YEAR, None, cand.mod), _prov(cand, "none", None, None, "absolute")
+            return TimeValue("DATE", f"BC{-year:04d}", Grain.YEAR, None, cand.mod), _prov(
+                cand, "none", None, None, "absolute"
+            )
         d = _dt.date(clamp_year(year), 1, 1)
         return _unit(d, Grain.YEAR, cand.mod), _prov(cand, "none", None, None, "absolute")
     grain = Grain.DAY if x.day is not None else Grain.MONTH
@@ -298,13 +313,21 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
         assert year is not None
         year = _pivot_year(year, pub.year) if x.short_year else year
         d = _dt.date(year, x.month, x.day or 1)
-        prov = _prov(cand, "none", None, None, "absolute" if x.year is not None else "coordinated-year")
+        prov = _prov(
+            cand, "none", None, None, "absolute" if x.year is not None else "coordinated-year"
+        )
     else:
         sign, reason = _direction(cand, ctx)
         story = ctx.story
         if story is not None and story.interval is not None and cand.direction is None:
             anchor = story.interval.start.date()
-            options = _year_options(x.month, x.day, [anchor.year] if _RANK[story.grain or Grain.YEAR] >= _RANK[Grain.YEAR] else [anchor.year - 1, anchor.year, anchor.year + 1])
+            options = _year_options(
+                x.month,
+                x.day,
+                [anchor.year]
+                if _RANK[story.grain or Grain.YEAR] >= _RANK[Grain.YEAR]
+                else [anchor.year - 1, anchor.year, anchor.year + 1],
+            )
             if not options:
                 return None
             d = _forward_nearest(options, anchor)
@@ -325,8 +348,11 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     if x.hour is not None:
         t = _dt.datetime(d.year, d.month, d.day, x.hour, x.minute or 0)
         value = TimeValue(
-            "TIME", t.strftime("%Y-%m-%dT%H:%M"), Grain.MINUTE,
-            Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE), cand.mod,
+            "TIME",
+            t.strftime("%Y-%m-%dT%H:%M"),
+            Grain.MINUTE,
+            Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE),
+            cand.mod,
         )
         return value, prov
     return _unit(d, grain, cand.mod), prov
@@ -342,7 +368,9 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
             d = prev.interval.start.date()
             return _unit(d, grain, cand.mod), _prov(cand, "previous", prev.value, 0, "same-period")
         d = shift(start_of(pub, grain), grain, -1)
-        return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), -1, "default:last-reported")
+        return _unit(d, grain, cand.mod), _prov(
+            cand, "published", value_for(pub, Grain.DAY), -1, "default:last-reported"
+        )
     if x.year is not None:
         d = _dt.date(x.year, (x.n - 1) * months + 1, 1)
         return _unit(d, grain, cand.mod), _prov(cand, "none", None, None, "absolute")
@@ -350,7 +378,10 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     if x.shift is not None:
         sign, reason = x.shift, "explicit"
     current = start_of(pub, grain)
-    options = [(_dt.date(y, (x.n - 1) * months + 1, 1), _dt.date(y, (x.n - 1) * months + 1, 1)) for y in (pub.year - 1, pub.year, pub.year + 1)]
+    options = [
+        (_dt.date(y, (x.n - 1) * months + 1, 1), _dt.date(y, (x.n - 1) * months + 1, 1))
+        for y in (pub.year - 1, pub.year, pub.year + 1)
+    ]
     if x.shift == 1:
         d = min(o[0] for o in options if o[0] > current)
     elif sign == -1 and x.shift == -1:
@@ -360,7 +391,9 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         # third-quarter loss" in October is this year's third quarter.
         d = max(o[0] for o in options if o[0] <= current)
         reason = "default:latest-begun" if x.shift is None else reason
-    return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+    return _unit(d, grain, cand.mod), _prov(
+        cand, "published", value_for(pub, Grain.DAY), sign, reason
+    )
 
 
 def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
@@ -374,9 +407,14 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
     story = ctx.story
     if story is not None and story.interval is not None and x.shift is None:
         sy = story.interval.start.date()
-        options_ = [(_dt.date(y, month, 1), add_months(_dt.date(y, month, 1), 3)) for y in (sy.year - 1, sy.year, sy.year + 1)]
+        options_ = [
+            (_dt.date(y, month, 1), add_months(_dt.date(y, month, 1), 3))
+            for y in (sy.year - 1, sy.year, sy.year + 1)
+        ]
         d = _forward_nearest(options_, sy)
-        return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "previous", story.value, None, "narrative:story-date")
+        return _unit(d, Grain.SEASON, cand.mod), _prov(
+            cand, "previous", story.value, None, "narrative:story-date"
+        )
     current = start_of(pub, Grain.SEASON)
     options = [_dt.date(y, month, 1) for y in range(pub.year - 2, pub.year + 2)]
     sign, reason = _direction(cand, ctx)
@@ -385,7 +423,11 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
     if sign == -1 and x.shift == -1:
         d = max(o for o in options if o < current)
     elif sign == 1:
-        d = min(o for o in options if o > current) if x.shift == 1 else min(o for o in options if o >= current)
+        d = (
+            min(o for o in options if o > current)
+            if x.shift == 1
+            else min(o for o in options if o >= current)
+        )
     elif sign == -1:
         d = max(o for o in options if o <= current)
     else:
@@ -396,13 +438,19 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
             d = _dt.date(pub.year - 1, 12, 1)
         elif x.season == "WI":
             d = _dt.date(pub.year, 12, 1)
-    return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+    return _unit(d, Grain.SEASON, cand.mod), _prov(
+        cand, "published", value_for(pub, Grain.DAY), sign, reason
+    )
 
 
 def _r_decade(cand: Candidate, x: E.Decade, ctx: Context) -> Resolved:
     first = x.first_year
     if not x.century_known:
-        ref = ctx.story.interval.start.year if ctx.story is not None and ctx.story.interval is not None else ctx.published.year
+        ref = (
+            ctx.story.interval.start.year
+            if ctx.story is not None and ctx.story.interval is not None
+            else ctx.published.year
+        )
         century = ref - ref % 100
         first = century + first if century + first <= ref else century - 100 + first
     d = _dt.date(clamp_year(first), 1, 1)
@@ -428,7 +476,9 @@ def _r_clock(cand: Candidate, x: E.Clock, ctx: Context) -> Resolved | None:
     t = _dt.datetime(day.year, day.month, day.day, x.hour % 24, x.minute or 0)
     grain = Grain.MINUTE if x.minute is not None else Grain.HOUR
     span = _dt.timedelta(minutes=1) if x.minute is not None else _dt.timedelta(hours=1)
-    value = TimeValue("TIME", t.strftime("%Y-%m-%dT%H:%M"), grain, Interval(t, t + span, grain), cand.mod)
+    value = TimeValue(
+        "TIME", t.strftime("%Y-%m-%dT%H:%M"), grain, Interval(t, t + span, grain), cand.mod
+    )
     return value, attrs.evolve(prov, rule=cand.rule)
 
 
@@ -468,29 +518,47 @@ def _holiday_date(key: str, year: int) -> _dt.date:
 def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
     pub = ctx.published.date()
     if x.year is not None:
-        return _unit(_holiday_date(x.key, x.year), Grain.DAY, cand.mod), _prov(cand, "none", None, None, "absolute")
+        return _unit(_holiday_date(x.key, x.year), Grain.DAY, cand.mod), _prov(
+            cand, "none", None, None, "absolute"
+        )
     sign, reason = _direction(cand, ctx)
     story = ctx.story
     if story is not None and story.interval is not None and x.shift is None:
         sy = story.interval.start.date()
-        opts = [(d, d + _dt.timedelta(days=1)) for d in (_holiday_date(x.key, y) for y in (sy.year - 1, sy.year, sy.year + 1))]
-        return _unit(_forward_nearest(opts, sy), Grain.DAY, cand.mod), _prov(cand, "previous", story.value, None, "narrative:story-date")
-    options = [(d, d + _dt.timedelta(days=1)) for d in (_holiday_date(x.key, y) for y in (pub.year - 1, pub.year, pub.year + 1))]
+        opts = [
+            (d, d + _dt.timedelta(days=1))
+            for d in (_holiday_date(x.key, y) for y in (sy.year - 1, sy.year, sy.year + 1))
+        ]
+        return _unit(_forward_nearest(opts, sy), Grain.DAY, cand.mod), _prov(
+            cand, "previous", story.value, None, "narrative:story-date"
+        )
+    options = [
+        (d, d + _dt.timedelta(days=1))
+        for d in (_holiday_date(x.key, y) for y in (pub.year - 1, pub.year, pub.year + 1))
+    ]
     d = _choose(options, pub, sign, cand.direction is not None)
-    return _unit(d, Grain.DAY, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+    return _unit(d, Grain.DAY, cand.mod), _prov(
+        cand, "published", value_for(pub, Grain.DAY), sign, reason
+    )
 
 
 def _r_duration(cand: Candidate, x: E.Duration, ctx: Context) -> Resolved:
-    return TimeValue("DURATION", x.value, None, None, cand.mod), _prov(cand, "none", None, None, "duration")
+    return TimeValue("DURATION", x.value, None, None, cand.mod), _prov(
+        cand, "none", None, None, "duration"
+    )
 
 
 def _r_ref(cand: Candidate, x: E.Ref, ctx: Context) -> Resolved:
     sign = {"PAST_REF": -1, "FUTURE_REF": 1}.get(x.value, 0)
-    return TimeValue("DATE", x.value, None, None, cand.mod), _prov(cand, "published", None, sign, "explicit")
+    return TimeValue("DATE", x.value, None, None, cand.mod), _prov(
+        cand, "published", None, sign, "explicit"
+    )
 
 
 def _r_set(cand: Candidate, x: E.SetExpr, ctx: Context) -> Resolved:
-    return TimeValue("SET", x.value, None, None, cand.mod, x.quant, x.freq), _prov(cand, "none", None, None, "set")
+    return TimeValue("SET", x.value, None, None, cand.mod, x.quant, x.freq), _prov(
+        cand, "none", None, None, "set"
+    )
 
 
 _RESOLVERS: dict[type, Callable[[Candidate, Any, Context], Resolved | None]] = {

@@ -96,7 +96,9 @@ def _ignorecase_to_trie(pattern: str) -> str:
     return _SIMPLE_IGNORECASE.sub(sub, pattern)
 
 
-def _expand(pattern: str, fragments: Mapping[str, str], tables: Mapping[str, Any], depth: int = 0) -> str:
+def _expand(
+    pattern: str, fragments: Mapping[str, str], tables: Mapping[str, Any], depth: int = 0
+) -> str:
     if depth > 8:
         raise ValueError(f"fragment nesting too deep in {pattern!r}")
 
@@ -111,6 +113,13 @@ def _expand(pattern: str, fragments: Mapping[str, str], tables: Mapping[str, Any
     return _PLACEHOLDER.sub(sub, _ignorecase_to_trie(pattern))
 
 
+def _renamer(prefix: str) -> Callable[[re.Match[str]], str]:
+    def rename(m: re.Match[str]) -> str:
+        return f"(?P<{prefix}{m.group(1)}>"
+
+    return rename
+
+
 def _load_grammar() -> Grammar:
     raw = tomllib.loads(resources.files("timeline").joinpath("data/en.toml").read_text("utf-8"))
     tables: dict[str, Any] = raw["tables"]
@@ -122,7 +131,7 @@ def _load_grammar() -> Grammar:
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
         prefix = f"g{index}_"
         groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
-        renamed = _GROUP.sub(lambda m, p=prefix: f"(?P<{p}{m.group(1)}>", expanded)
+        renamed = _GROUP.sub(_renamer(prefix), expanded)
         rule = Rule(spec["name"], spec["op"], expanded, spec.get("example", ""), groups)
         if rule.op not in _OPS:
             raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
@@ -160,7 +169,9 @@ def _trie(words: set[str]) -> str:
             branches.append(atom + emit(node[ch]))
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        body = (
+            branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        )
         if optional:
             body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
         return body
@@ -283,6 +294,11 @@ def number(text: str | None, tables: Tables) -> float | None:
     return None
 
 
+def _int(g: Groups, key: str) -> int | None:
+    value = g.get(key)
+    return int(value) if value else None
+
+
 def _month(text: str, tables: Tables) -> int:
     t = _norm(text)
     if t.isdigit():
@@ -304,7 +320,9 @@ def _mod(g: Groups, tables: Tables) -> str | None:
         return str(tables["modifiers"].get(_norm(g["mod"] or "")))
     for key in ("pos", "dpos"):
         if g.get(key):
-            return _POS_MODS.get(_norm(g[key] or "").rstrip("-") if _norm(g[key] or "") != "mid-" else "mid")
+            return _POS_MODS.get(
+                _norm(g[key] or "").rstrip("-") if _norm(g[key] or "") != "mid-" else "mid"
+            )
     return None
 
 
@@ -327,7 +345,7 @@ def _weekday(text: str, tables: Tables) -> int:
 
 def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     month = _month(g["month"] or "", t)
-    day = int(g["day"]) if g.get("day") else None
+    day = _int(g, "day")
     year: int | None = None
     short = False
     if g.get("year"):
@@ -336,14 +354,14 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None
     if day is not None and day > (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31):
         return None
-    hour = int(g["hour"]) if g.get("hour") else None
-    minute = int(g["minute"]) if g.get("minute") else None
+    hour = _int(g, "hour")
+    minute = _int(g, "minute")
     return E.CalDate(year, month, day, hour, minute, short_year=short), None
 
 
 def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     key = t["holidays"][_norm(g["holiday"] or "")]
-    year = int(g["year"]) if g.get("year") else None
+    year = _int(g, "year")
     shift, _ = _rel(g, t)
     if "-" in key:
         mm, dd = key.split("-")
@@ -357,7 +375,7 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         minute: int | None = 0
     else:
         hour = int(g["hour"] or 0)
-        minute = int(g["minute"]) if g.get("minute") else None
+        minute = _int(g, "minute")
         ampm = _norm(g.get("ampm") or "")
         if ampm.startswith("p") and hour < 12:
             hour += 12
@@ -375,9 +393,7 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 def _op_weekday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     shift, _anaphoric = _rel(g, t)
     pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
-    return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (
-        shift if shift in (-1, 1) else None
-    )
+    return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (shift if shift in (-1, 1) else None)
 
 
 def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
@@ -420,7 +436,11 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.Shift(unit, 0, definite=True), None
     raw_unit = _norm(g["unit"] or "")
     unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
-    pod = t["parts_of_day"].get(raw_unit) if raw_unit in ("morning", "afternoon", "evening", "night") else None
+    pod = (
+        t["parts_of_day"].get(raw_unit)
+        if raw_unit in ("morning", "afternoon", "evening", "night")
+        else None
+    )
     rel = _norm(g.get("rel") or "")
     definite = rel.startswith("the ")
     if definite:
@@ -447,10 +467,8 @@ def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     unit = t["units"].get(_norm(g["unit"] or ""), _norm(g["unit"] or ""))
-    if g.get("num") is not None:
-        n = number(g["num"], t)
-    else:
-        n = 1.0  # "year-earlier"
+    # "year-earlier" writes no number: one year
+    n = number(g["num"], t) if g.get("num") is not None else 1.0
     word = _norm(g.get("dir") or "")
     if g.get("in") is not None or word in ("later", "hence", "from now", "on", "after"):
         sign = 1
@@ -463,7 +481,7 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    year = int(g["year"]) if g.get("year") else None
+    year = _int(g, "year")
     if g.get("year_pre"):
         year = int(g["year_pre"] or 0)
     if g.get("qn"):
@@ -494,7 +512,7 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     code = str(t["seasons"][_norm(g["season"] or "")])
-    year = int(g["year"]) if g.get("year") else None
+    year = _int(g, "year")
     shift, _ = _rel(g, t)
     return E.Season(code, year, shift), shift if shift in (-1, 1) else None
 
@@ -574,7 +592,13 @@ def duration_value(n: float | None, unit: str) -> str:
         total = n * factor
         if total != int(total):
             # Half units: express in the next smaller unit where one exists.
-            smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}
+            smaller = {
+                "Y": ("M", 12),
+                "M": ("D", 30),
+                "W": ("D", 7),
+                "D": ("H", 24),
+                "H": ("M", 60),
+            }
             if code in smaller:
                 code, mult = smaller[code]
                 if code in ("H",) or (code == "M" and unit in ("hour",)):
@@ -642,10 +666,14 @@ def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
     second = int(raw) if len(raw) == 4 else first - first % 100 + int(raw)
     if second <= first:
         # "1990-85" is no range: take the first year alone.
-        yield Candidate(m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(first, None))
+        yield Candidate(
+            m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(first, None)
+        )
         return
     yield Candidate(m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(first, None))
-    yield Candidate(m.start(names["year2"]), m.end(names["year2"]), rule.name, E.CalDate(second, None))
+    yield Candidate(
+        m.start(names["year2"]), m.end(names["year2"]), rule.name, E.CalDate(second, None)
+    )
 
 
 def scan(text: str) -> Iterator[Candidate]:

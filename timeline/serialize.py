@@ -77,7 +77,11 @@ def provenance_to_dict(why: Provenance) -> dict[str, Any]:
 
 def provenance_from_dict(data: dict[str, Any]) -> Provenance:
     return Provenance(
-        data["rule"], data["anchor"], data.get("anchor_value"), Direction(data["direction"]), data["reason"]
+        data["rule"],
+        data["anchor"],
+        data.get("anchor_value"),
+        Direction(data["direction"]),
+        data["reason"],
     )
 
 
@@ -95,7 +99,11 @@ def mention_to_dict(mention: Mention) -> dict[str, Any]:
 
 def mention_from_dict(data: dict[str, Any]) -> Mention:
     return Mention(
-        data["start"], data["end"], data["text"], value_from_dict(data["when"]), provenance_from_dict(data["why"])
+        data["start"],
+        data["end"],
+        data["text"],
+        value_from_dict(data["when"]),
+        provenance_from_dict(data["why"]),
     )
 
 

@@ -20,7 +20,9 @@ PRESENT = "present"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # Cuts between clauses; bounded, so a search is linear.
-_CUT = re.compile(r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|and|but|because|although|after|before|when)\b")
+_CUT = re.compile(
+    r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|and|but|because|although|after|before|when)\b"
+)
 
 _FUTURE_WORDS = frozenset("will 'll shall won't".split())
 _FUTURE_PHRASES = (
@@ -64,7 +66,7 @@ _NOT_PAST = frozenset(
     proposed expected scheduled planned so-called armed advanced detailed fixed named
     concerned interested involved supposed used alleged reported unnamed unidentified
     aged biased skilled talented wed shed bred embed
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 
 
@@ -80,8 +82,8 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
     for m in _CUT.finditer(text, lo, start):
         left = m.end()
     hi = min(len(text), end + reach)
-    m = _CUT.search(text, end, hi)
-    right = m.start() if m else hi
+    after = _CUT.search(text, end, hi)
+    right = after.start() if after else hi
     return left, right
 
 
