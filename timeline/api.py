@@ -100,8 +100,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     previous_period: TimeValue | None = None
     for i, cand in enumerate(candidates):
         tense, _ = tense_at(text, cand.start, cand.end)
-        if cand.direction is None and _SINCE.search(text, max(0, cand.start - 8), cand.start):
-            cand = attrs.evolve(cand, direction=-1)  # "since May" lies behind us
+        if not narrative and cand.direction is None and isinstance(cand.expr, CalDate) and cand.expr.year is None:
+            lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
+            if lead is not None:
+                # "since May" lies behind us; "by Jan. 14" is a deadline ahead.
+                cand = attrs.evolve(cand, direction=-1 if lead.group(1).lower() == "since" else 1)
         ctx = Context(
             pub,
             tense=tense,
@@ -130,7 +133,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     return mentions
 
 
-_SINCE = re.compile(r"(?<![A-Za-z])[Ss]ince\s{1,3}\Z")
+_LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill)\s{1,3}\Z")
 _NOT_STORY = (Grain.DECADE, Grain.CENTURY)
 _COORDINATION = re.compile(
     r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"

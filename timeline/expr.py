@@ -42,6 +42,8 @@ class CalDate:
     minute: int | None = None
     # True when the year was written with two digits ("01/05/25", "'99").
     short_year: bool = False
+    # "June last year": the year is the publication year plus this offset.
+    year_offset: int | None = None
 
 
 @attrs.frozen(slots=True)

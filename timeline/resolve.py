@@ -262,7 +262,10 @@ def _choose(
     def distance(o: tuple[_dt.date, _dt.date]) -> int:
         if o[0] <= anchor < o[1]:
             return 0
-        return min(abs((o[0] - anchor).days), abs((o[1] - anchor).days))
+        if o[0] > anchor:
+            # News looks back more often than ahead: the future costs double.
+            return 2 * (o[0] - anchor).days
+        return (anchor - o[1]).days + 1
 
     return min(options, key=lambda o: (distance(o), o[0] > anchor))[0]
 
@@ -308,6 +311,11 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
         d = _dt.date(clamp_year(year), 1, 1)
         return _unit(d, Grain.YEAR, cand.mod), _prov(cand, "none", None, None, "absolute")
     grain = Grain.DAY if x.day is not None else Grain.MONTH
+    if x.year_offset is not None:
+        d = _dt.date(pub.year + x.year_offset, x.month, x.day or 1)
+        return _unit(d, grain, cand.mod), _prov(
+            cand, "published", value_for(pub, Grain.DAY), x.year_offset, "explicit"
+        )
     if x.year is not None or ctx.year_hint is not None:
         year = x.year if x.year is not None else ctx.year_hint
         assert year is not None

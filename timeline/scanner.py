@@ -456,6 +456,10 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     month = _month(g["month"] or "", t)
+    if g.get("yrel"):
+        # "June last year": a month of a year named relative to publication
+        offset = {"last": -1, "next": 1, "this": 0}[_norm(g["yrel"] or "")]
+        return E.CalDate(None, month, _int(g, "day"), year_offset=offset), None
     shift, _ = _rel(g, t)
     if shift is None and not g.get("mod") and not g.get("pos") and month in _CONTEXT_MONTHS:
         # "May", "March" and "June" are also verbs and names: ask for a cue word.
@@ -538,6 +542,27 @@ def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.CalDate(year, None, short_year=short), None
 
 
+_SPOKEN_UNITS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "hundred": 0,
+}
+
+
+def _op_spoken_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    """ "nineteen ninety-six" is 1996; "two thousand and one" is 2001."""
+    words = _norm(g["spoken"] or "").replace("-", " ").split()
+    if words[0] == "two":
+        rest = [w for w in words[2:] if w != "and"]
+        value = number(rest[0], t) if rest else 0.0
+        return E.CalDate(2000 + int(value or 0), None), None
+    century = 1800 if words[0] == "eighteen" else 1900
+    tail = words[1:]
+    if len(tail) == 1 and tail[0] in _SPOKEN_UNITS:
+        return E.CalDate(century + _SPOKEN_UNITS[tail[0]], None), None
+    total = sum(int(number(w, t) or 0) for w in tail)
+    return E.CalDate(century + total, None), None
+
+
 def _op_year_range(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     # Handled in scan(), which yields one candidate per year.
     return E.CalDate(int(g["year"] or 0), None), None
@@ -572,6 +597,8 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         wd = _weekday(g["wd"] or "", t)
         pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
         return E.SetExpr(f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""), quant), None
+    if g.get("month"):
+        return E.SetExpr(f"XXXX-{_month(g['month'] or '', t):02d}", quant), None
     unit = _norm(g["unit"] or "")
     if unit in t["seasons"]:
         return E.SetExpr(f"XXXX-{t['seasons'][unit]}", quant), None
@@ -652,6 +679,7 @@ _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "century": _op_century,
     "year": _op_year,
     "year_range": _op_year_range,
+    "spoken_year": _op_spoken_year,
     "set": _op_set,
     "duration": _op_duration,
     "ref": _op_ref,

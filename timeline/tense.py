@@ -21,8 +21,12 @@ PRESENT = "present"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # Cuts between clauses; bounded, so a search is linear.
 _CUT = re.compile(
-    r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|and|but|because|although|after|before|when)\b"
+    r"[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|because|although|after|before|when)\b"
 )
+# Softer cuts: tried first, and given up when the smaller clause shows no tense
+# ("reached a deal last week and will review it" versus "stepped down as
+# president and chief executive in March").
+_SOFT_CUT = re.compile(r"\b(?:and|but)\b")
 
 _FUTURE_WORDS = frozenset("will 'll shall won't".split())
 _FUTURE_PHRASES = (
@@ -42,7 +46,8 @@ _FUTURE_PHRASES = (
     ("are", "to"),
 )
 _FUTURE_SINGLE = frozenset(
-    "upcoming scheduled slated expects forecasts predicts anticipates projects intends".split()
+    "upcoming scheduled slated expects forecasts predicts anticipates projects intends "
+    "planned planning".split()
 )
 _PAST_AUX = frozenset("was were had did been".split())
 _PERFECT = frozenset("has have".split())
@@ -75,14 +80,16 @@ def tokens(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return [(m.start(), m.group().lower()) for m in _WORD.finditer(text, start, end)]
 
 
-def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[int, int]:
+def clause_bounds(
+    text: str, start: int, end: int, reach: int = 200, cut: re.Pattern[str] = _CUT
+) -> tuple[int, int]:
     """The clause around ``text[start:end]``, looking at most ``reach`` characters away."""
     lo = max(0, start - reach)
     left = lo
-    for m in _CUT.finditer(text, lo, start):
+    for m in cut.finditer(text, lo, start):
         left = m.end()
     hi = min(len(text), end + reach)
-    after = _CUT.search(text, end, hi)
+    after = cut.search(text, end, hi)
     right = after.start() if after else hi
     return left, right
 
@@ -94,6 +101,11 @@ def _classify(words: list[str], i: int) -> str | None:
     prev = words[i - 1] if i > 0 else ""
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
+    if w == "would":
+        # reported plans: "said it would open on Friday"; but "would have"
+        return PAST if nxt == "have" else FUTURE
+    if w in ("soon", "early") and prev == "as" and nxt == "as":
+        return FUTURE  # "as soon as Tuesday", "as early as Tuesday"
     if (w, nxt) in _FUTURE_PHRASES:
         # "had been due to expire": a future seen from a past point
         return PAST if prev in ("was", "were", "been", "had") else FUTURE
@@ -126,6 +138,14 @@ def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
     """The tense of the clause holding ``text[start:end]``, and the offset of
     the word that showed it; ``(None, None)`` when the clause does not say."""
     left, right = clause_bounds(text, start, end)
+    soft_left, soft_right = clause_bounds(text, start, end, cut=_SOFT_CUT)
+    found = _nearest(text, start, end, max(left, soft_left), min(right, soft_right))
+    if found[0] is None:
+        found = _nearest(text, start, end, left, right)
+    return found
+
+
+def _nearest(text: str, start: int, end: int, left: int, right: int) -> tuple[str | None, int | None]:
     before = tokens(text, left, start)
     after = tokens(text, end, right)
     words = [w for _, w in before] + [w for _, w in after]
