@@ -189,6 +189,16 @@ def _r_relday(cand: Candidate, x: E.RelDay, ctx: Context) -> Resolved:
 
 def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
     grain = _UNIT_GRAINS[x.unit]
+    if x.unit == "weekend" and x.definite and ctx.story is None:
+        # "over the weekend": the one just past, or the coming one in the future
+        pub = ctx.published.date()
+        this_weekend = start_of(pub, Grain.WEEKEND)
+        sign, reason = _direction(cand, ctx)
+        if sign == 1:
+            d = this_weekend if pub < this_weekend + _dt.timedelta(days=2) else shift(this_weekend, grain, 1)
+        else:
+            d = this_weekend if pub >= this_weekend else shift(this_weekend, grain, -1)
+        return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
     base, base_grain, kind, base_value = _anchor(
         x.anaphoric or (x.definite and ctx.story is not None), ctx
     )
@@ -221,12 +231,21 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         )
         return value, _prov(cand, "published", ctx.published.isoformat(), x.sign, "explicit")
     grain = _UNIT_GRAINS[x.unit]
+    if grain in (Grain.DECADE, Grain.CENTURY):
+        # "a decade ago" is a year, ten years back
+        n, grain = n * (10 if grain is Grain.DECADE else 100), Grain.YEAR
     # "a year earlier" / "the year-ago quarter" in results news: the same
     # period a year before the quarter just mentioned.  "Two days later"
     # after "in 1941" keeps the coarser grain of its anchor.
-    if x.anaphoric and prev is not None and prev.interval is not None and prev.grain is not None:
+    results_news = (
+        grain is Grain.YEAR
+        and n == 1
+        and prev is not None
+        and prev.grain in (Grain.QUARTER, Grain.HALF)
+    )
+    if (x.anaphoric or results_news) and prev is not None and prev.interval is not None and prev.grain is not None:
         if _RANK[prev.grain] > _RANK[grain] or (
-            grain is Grain.YEAR and prev.grain in (Grain.QUARTER, Grain.HALF)
+            grain is Grain.YEAR and prev.grain in (Grain.QUARTER, Grain.HALF, Grain.DAY)
         ):
             out_grain = prev.grain
         else:

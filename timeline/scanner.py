@@ -428,6 +428,9 @@ _DAY_UNITS = frozenset({"day", "morning", "afternoon", "evening", "night"})
 
 
 def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if g.get("theunit"):
+        # "over the weekend": the weekend nearest publication, by tense
+        return E.Shift("weekend", 0, definite=True), None
     if g.get("thisunit"):
         unit = _norm(g["thisunit"] or "").split(" ")[-1]
         pos = _norm(g.get("pos") or "")
@@ -640,9 +643,11 @@ def duration_value(n: float | None, unit: str) -> str:
 
 
 def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    unit = t["units"].get(_norm(g["unit"] or ""))
+    unit = t["units"].get(_norm(g["unit"] or ""), "half" if _norm(g["unit"] or "") == "half" else None)
     if unit is None:
         return None
+    if unit == "half":
+        return E.Duration("P6M"), None
     if "num" not in g or g.get("num") is None:
         raw_unit = _norm(g["unit"] or "")
         if raw_unit.endswith("s") or raw_unit.endswith("centuries"):
