@@ -98,6 +98,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     mentions: list[Mention] = []
     previous: TimeValue | None = None
     previous_period: TimeValue | None = None
+    # The story's date: the last date whose year the text wrote out.  Dates
+    # derived from it do not move it, so one wrong guess cannot drift on.
+    story: TimeValue | None = None
     for i, cand in enumerate(candidates):
         tense, _ = tense_at(text, cand.start, cand.end)
         if not narrative and cand.direction is None and isinstance(cand.expr, CalDate) and cand.expr.year is None:
@@ -111,7 +114,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             previous=previous,
             domain=opts.domain,
             previous_period=previous_period,
-            story=previous if narrative else None,
+            story=story if narrative else None,
             year_hint=_coordinated_year(
                 text, cand, candidates[i + 1] if i + 1 < len(candidates) else None
             ),
@@ -126,8 +129,12 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             value.interval is not None
             and value.type in ("DATE", "TIME")
             and value.grain not in _NOT_STORY
+            # In a story, "today" inside a quotation does not move the story's date.
+            and not (narrative and why.anchor == "published")
         ):
             previous = value
+            if why.anchor == "none":
+                story = value
             if isinstance(cand.expr, Period):
                 previous_period = value
     return mentions

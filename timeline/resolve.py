@@ -69,8 +69,8 @@ class Context:
     tense: str | None = None
     # The last resolved date in the text (for "the following day", "that year").
     previous: TimeValue | None = None
-    # In narrative text, the story's current date: the last date resolved,
-    # which year-less dates ("In March, ...") are read against.
+    # In narrative text, the story's current date: the last date whose year
+    # was written out, which year-less dates ("In March, ...") are read against.
     story: TimeValue | None = None
     # A year written just after this mention ("August and September 1914").
     year_hint: int | None = None
