@@ -95,6 +95,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     narrative = opts.domain == "narrative" or (
         opts.domain == "auto" and _looks_narrative(candidates, pub)
     )
+    # Rules written for one domain only ("former" in history text) drop out here.
+    wanted = "narrative" if narrative else "news"
+    candidates = [c for c in candidates if not c.domains or wanted in c.domains]
     mentions: list[Mention] = []
     previous: TimeValue | None = None
     previous_period: TimeValue | None = None

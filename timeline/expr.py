@@ -24,6 +24,7 @@ __all__ = [
     "Season",
     "SetExpr",
     "Shift",
+    "WeekOfMonth",
     "Weekday",
 ]
 
@@ -44,6 +45,15 @@ class CalDate:
     short_year: bool = False
     # "June last year": the year is the publication year plus this offset.
     year_offset: int | None = None
+
+
+@attrs.frozen(slots=True)
+class WeekOfMonth:
+    """ "the last week of October": ``n`` is 1-4, or -1 for the last week."""
+
+    n: int
+    month: int
+    year: int | None = None
 
 
 @attrs.frozen(slots=True)
@@ -169,6 +179,7 @@ class SetExpr:
 Expr = (
     CalDate
     | Weekday
+    | WeekOfMonth
     | RelDay
     | Shift
     | Offset

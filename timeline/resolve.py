@@ -432,6 +432,9 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
         d = _dt.date(x.year, month, 1)
         return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "none", None, None, "absolute")
     story = ctx.story
+    if story is not None and story.interval is not None and x.shift is None and story.grain is Grain.YEAR:
+        d = _dt.date(story.interval.start.year, month, 1)
+        return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "previous", story.value, None, "narrative:story-year")
     if story is not None and story.interval is not None and x.shift is None:
         sy = story.interval.start.date()
         options_ = [
@@ -569,6 +572,20 @@ def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
     )
 
 
+def _r_week_of_month(cand: Candidate, x: E.WeekOfMonth, ctx: Context) -> Resolved | None:
+    """The ISO week holding the month's first (or last) day, moved by n - 1."""
+    inner = Candidate(cand.start, cand.end, cand.rule, E.CalDate(x.year, x.month), None, cand.direction)
+    got = _r_caldate(inner, E.CalDate(x.year, x.month), ctx)
+    if got is None or got[0].interval is None:
+        return None
+    first = got[0].interval.start.date()
+    if x.n == -1:
+        d = got[0].interval.end.date() - _dt.timedelta(days=1)
+    else:
+        d = first + _dt.timedelta(weeks=x.n - 1)
+    return _unit(d, Grain.WEEK, cand.mod), attrs.evolve(got[1], rule=cand.rule)
+
+
 def _r_duration(cand: Candidate, x: E.Duration, ctx: Context) -> Resolved:
     return TimeValue("DURATION", x.value, None, None, cand.mod), _prov(
         cand, "none", None, None, "duration"
@@ -590,6 +607,7 @@ def _r_set(cand: Candidate, x: E.SetExpr, ctx: Context) -> Resolved:
 
 _RESOLVERS: dict[type, Callable[[Candidate, Any, Context], Resolved | None]] = {
     E.Weekday: _r_weekday,
+    E.WeekOfMonth: _r_week_of_month,
     E.RelDay: _r_relday,
     E.Shift: _r_shift,
     E.Offset: _r_offset,

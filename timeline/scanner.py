@@ -42,6 +42,8 @@ class Candidate:
     # -1 / +1 when the words themselves fixed the direction ("last", "next",
     # "ago", "in two weeks"), None otherwise.
     direction: int | None = None
+    # Non-empty when the rule applies only in some domains ("narrative").
+    domains: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -51,6 +53,8 @@ class Rule:
     pattern: str
     example: str
     groups: tuple[tuple[str, str], ...]
+    # The domains a rule applies in; empty for every domain.
+    domains: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -132,7 +136,10 @@ def _load_grammar() -> Grammar:
         prefix = f"g{index}_"
         groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
         renamed = _GROUP.sub(_renamer(prefix), expanded)
-        rule = Rule(spec["name"], spec["op"], expanded, spec.get("example", ""), groups)
+        rule = Rule(
+            spec["name"], spec["op"], expanded, spec.get("example", ""), groups,
+            frozenset(spec.get("domains", ())),
+        )
         if rule.op not in _OPS:
             raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
         try:
@@ -566,6 +573,12 @@ def _op_spoken_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.CalDate(century + total, None), None
 
 
+def _op_week_of_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    ordinal = _norm(g["ord"] or "")
+    n = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(ordinal, -1)
+    return E.WeekOfMonth(n, _month(g["month"] or "", t), _int(g, "year")), None
+
+
 def _op_year_range(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     # Handled in scan(), which yields one candidate per year.
     return E.CalDate(int(g["year"] or 0), None), None
@@ -666,7 +679,8 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 def _op_ref(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    return E.Ref(str(t["refs"][_norm(g["ref"] or "")])), None
+    key = _norm(g["ref"] or "")
+    return E.Ref(str(t["refs"].get(key) or t["narrative_refs"][key])), None
 
 
 _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
@@ -684,6 +698,7 @@ _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "century": _op_century,
     "year": _op_year,
     "year_range": _op_year_range,
+    "week_of_month": _op_week_of_month,
     "spoken_year": _op_spoken_year,
     "set": _op_set,
     "duration": _op_duration,
@@ -696,6 +711,13 @@ def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
     names = dict(rule.groups)
     first = int(m.group(names["year"]))
     raw = m.group(names["year2"])
+    if "era" in names and m.group(names["era"]):
+        # "499-493 BC": both years before the common era, counting down
+        a, b = -first, -int(raw)
+        if a <= b:
+            yield Candidate(m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(a, None))
+            yield Candidate(m.start(names["year2"]), m.end(), rule.name, E.CalDate(b, None))
+        return
     second = int(raw) if len(raw) == 4 else first - first % 100 + int(raw)
     if second <= first:
         # "1990-85" is no range: take the first year alone.
@@ -732,4 +754,6 @@ def scan(text: str) -> Iterator[Candidate]:
         # Trailing punctuation that belongs to the sentence, not the expression.
         while end > start and text[end - 1] in ",;:":
             end -= 1
-        yield Candidate(start, end, rule.name, expression, _mod(groups, tables), direction)
+        yield Candidate(
+            start, end, rule.name, expression, _mod(groups, tables), direction, rule.domains
+        )
