@@ -109,6 +109,8 @@ class Period:
     year: int | None = None
     shift: int | None = None
     anaphoric: bool = False
+    # "last year's third quarter": the publication year plus this offset
+    year_offset: int | None = None
 
 
 @attrs.frozen(slots=True)

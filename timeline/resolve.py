@@ -398,6 +398,12 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         return _unit(d, grain, cand.mod), _prov(
             cand, "published", value_for(pub, Grain.DAY), -1, "default:last-reported"
         )
+    if x.year_offset is not None:
+        base = pub.year + x.year_offset
+        if x.year_offset == -1 and ctx.previous_period is not None and ctx.previous_period.interval is not None:
+            base = ctx.previous_period.interval.start.year - 1  # "the year-ago quarter"
+        d = _dt.date(base, (x.n - 1) * months + 1, 1)
+        return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), x.year_offset, "explicit")
     if x.year is not None:
         d = _dt.date(x.year, (x.n - 1) * months + 1, 1)
         return _unit(d, grain, cand.mod), _prov(cand, "none", None, None, "absolute")

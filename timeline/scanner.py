@@ -420,6 +420,8 @@ def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.RelDay(days, pod), (days or None)
 
 
+_ARTICLE_COMPOUND = re.compile(r"[Tt]he [A-Za-z0-9]{1,12}-[A-Za-z]{1,12}")
+
 _UNIT_ALIASES = {
     "fiscal year": "year",
     "financial year": "year",
@@ -521,6 +523,13 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if not 1 <= n <= top:
         return None
     shift, anaphoric = _rel(g, t)
+    if g.get("qyrel"):
+        # "this year's third quarter", "last year's fourth quarter"
+        offset = {"this": 0, "last": -1, "next": 1}[_norm(g["qyrel"] or "")]
+        return E.Period(kind, n, None, None, False, year_offset=offset), None
+    if g.get("qago"):
+        # "the year-ago third quarter": the same quarter a year before
+        return E.Period(kind, n, None, None, False, year_offset=-1), None
     return E.Period(kind, n, year, shift, anaphoric), shift if shift in (-1, 1) else None
 
 
@@ -655,6 +664,9 @@ def duration_value(n: float | None, unit: str) -> str:
     return f"P{time_part}{amount}{code}"
 
 
+_RATE_BEFORE = re.compile(r"(?:[0-9%]|million|billion|thousand|hundred|[a-z]s)\s{1,3}\Z")
+
+
 def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     unit = t["units"].get(_norm(g["unit"] or ""), "half" if _norm(g["unit"] or "") == "half" else None)
     if unit is None:
@@ -669,6 +681,15 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     n = number(g["num"], t)
     if unit == "second" and _norm(g["num"] or "") in ("a", "an"):
         return None  # "a second opinion"
+    end = start + len(g.get("_match") or "")
+    after = text[end : end + 8].lstrip().lower()
+    if unit == "quarter" and (after.startswith("of") or (g["unit"] or "").lower().endswith("s") and "-" in (g.get("_match") or "")):
+        return None  # "three-quarters of its food", "a quarter of the market"
+    if after.startswith(("old", "of age")):
+        return None  # ages: "52 years old"
+    if _norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(text, max(0, start - 24), start):
+        # "$1.76 a year", "four flights a week": a rate, not a length of time
+        return E.SetExpr(_SET_UNITS.get(unit, "P1Y"), "EACH"), None
     if g.get("num_hi"):
         hi = number(g["num_hi"], t)
         if hi is not None and n is not None and hi <= n:
@@ -740,6 +761,7 @@ def scan(text: str) -> Iterator[Candidate]:
     for m in regex.finditer(text):
         rule = by_group[m.lastgroup or ""]
         groups: Groups = {local: m.group(glob) for local, glob in rule.groups}
+        groups["_match"] = m.group()
         if rule.op == "year_range":
             yield from _year_range(m, rule)
             continue
@@ -751,6 +773,10 @@ def scan(text: str) -> Iterator[Candidate]:
         for local, glob in rule.groups:
             if local == "span" and m.group(glob) is not None:
                 start, end = m.span(glob)
+        # "the third-quarter results", "the two-week strike": before a
+        # hyphenated compound adjective, the article belongs to the noun.
+        if rule.op in ("duration", "quarter") and _ARTICLE_COMPOUND.fullmatch(text, start, end):
+            start += 4
         # Trailing punctuation that belongs to the sentence, not the expression.
         while end > start and text[end - 1] in ",;:":
             end -= 1
