@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
+from collections.abc import Iterable
 
 import attrs
 
 from .events import Timeline, attach
-from .expr import CalDate, Decade, Offset, Period, RelDay, Shift, Weekday
+from .expr import (
+    CalDate,
+    Clock,
+    Decade,
+    Holiday,
+    Offset,
+    Period,
+    RelDay,
+    Season,
+    Shift,
+    Weekday,
+    WeekOfMonth,
+)
 from .model import Grain, Mention, TimeValue
 from .resolve import Context, resolve
-from .scanner import Candidate, scan
+from .scanner import Candidate, grammar, scan
 from .tense import tense_at
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
@@ -95,9 +109,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     narrative = opts.domain == "narrative" or (
         opts.domain == "auto" and _looks_narrative(candidates, pub)
     )
-    # Rules written for one domain only ("former" in history text) drop out here.
-    wanted = "narrative" if narrative else "news"
-    candidates = [c for c in candidates if not c.domains or wanted in c.domains]
+    if narrative:
+        # Rules written for narrative text only ("former", bare seasons).
+        candidates = _merge(candidates, scan(text, grammar().domain_only))
     mentions: list[Mention] = []
     previous: TimeValue | None = None
     previous_period: TimeValue | None = None
@@ -105,8 +119,13 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     # derived from it do not move it, so one wrong guess cannot drift on.
     story: TimeValue | None = None
     for i, cand in enumerate(candidates):
-        tense, _ = tense_at(text, cand.start, cand.end)
-        if not narrative and cand.direction is None and isinstance(cand.expr, CalDate) and cand.expr.year is None:
+        tense = tense_at(text, cand.start, cand.end)[0] if _needs_tense(cand) else None
+        if (
+            not narrative
+            and cand.direction is None
+            and isinstance(cand.expr, CalDate)
+            and cand.expr.year is None
+        ):
             lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
             if lead is not None:
                 # "since May" lies behind us; "by Jan. 14" is a deadline ahead.
@@ -163,6 +182,40 @@ def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -
     if len(gap) > 24 or not _COORDINATION.fullmatch(gap):
         return None
     return y.year
+
+
+def _needs_tense(cand: Candidate) -> bool:
+    """Whether the clause's tense can change this candidate's value: only
+    expressions that leave their direction open ("Friday", "in March")."""
+    x = cand.expr
+    if cand.direction is not None:
+        return False
+    if isinstance(x, Weekday):
+        return x.shift is None
+    if isinstance(x, CalDate):
+        return x.year is None and x.month is not None and x.year_offset is None
+    if isinstance(x, Season | Holiday | WeekOfMonth):
+        return x.year is None
+    if isinstance(x, Clock):
+        return isinstance(x.day, Weekday) and x.day.shift is None
+    if isinstance(x, Shift):
+        return x.definite and x.unit == "weekend"
+    return False
+
+
+def _merge(main: list[Candidate], extra: Iterable[Candidate]) -> list[Candidate]:
+    """Add the extra candidates that overlap none of the main ones, in text order."""
+    taken = [(c.start, c.end) for c in main]
+    starts = [c.start for c in main]
+    merged = list(main)
+    for c in extra:
+        i = bisect.bisect_right(starts, c.start)
+        before = taken[i - 1] if i else None
+        after = taken[i] if i < len(taken) else None
+        if (before is None or before[1] <= c.start) and (after is None or c.end <= after[0]):
+            merged.append(c)
+    merged.sort(key=lambda c: c.start)
+    return merged
 
 
 def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:

@@ -195,10 +195,16 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
         this_weekend = start_of(pub, Grain.WEEKEND)
         sign, reason = _direction(cand, ctx)
         if sign == 1:
-            d = this_weekend if pub < this_weekend + _dt.timedelta(days=2) else shift(this_weekend, grain, 1)
+            d = (
+                this_weekend
+                if pub < this_weekend + _dt.timedelta(days=2)
+                else shift(this_weekend, grain, 1)
+            )
         else:
             d = this_weekend if pub >= this_weekend else shift(this_weekend, grain, -1)
-        return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+        return _unit(d, grain, cand.mod), _prov(
+            cand, "published", value_for(pub, Grain.DAY), sign, reason
+        )
     base, base_grain, kind, base_value = _anchor(
         x.anaphoric or (x.definite and ctx.story is not None), ctx
     )
@@ -243,7 +249,12 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         and prev is not None
         and prev.grain in (Grain.QUARTER, Grain.HALF)
     )
-    if (x.anaphoric or results_news) and prev is not None and prev.interval is not None and prev.grain is not None:
+    if (
+        (x.anaphoric or results_news)
+        and prev is not None
+        and prev.interval is not None
+        and prev.grain is not None
+    ):
         if _RANK[prev.grain] > _RANK[grain] or (
             grain is Grain.YEAR and prev.grain in (Grain.QUARTER, Grain.HALF, Grain.DAY)
         ):
@@ -400,10 +411,16 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         )
     if x.year_offset is not None:
         base = pub.year + x.year_offset
-        if x.year_offset == -1 and ctx.previous_period is not None and ctx.previous_period.interval is not None:
+        if (
+            x.year_offset == -1
+            and ctx.previous_period is not None
+            and ctx.previous_period.interval is not None
+        ):
             base = ctx.previous_period.interval.start.year - 1  # "the year-ago quarter"
         d = _dt.date(base, (x.n - 1) * months + 1, 1)
-        return _unit(d, grain, cand.mod), _prov(cand, "published", value_for(pub, Grain.DAY), x.year_offset, "explicit")
+        return _unit(d, grain, cand.mod), _prov(
+            cand, "published", value_for(pub, Grain.DAY), x.year_offset, "explicit"
+        )
     if x.year is not None:
         d = _dt.date(x.year, (x.n - 1) * months + 1, 1)
         return _unit(d, grain, cand.mod), _prov(cand, "none", None, None, "absolute")
@@ -438,9 +455,16 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
         d = _dt.date(x.year, month, 1)
         return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "none", None, None, "absolute")
     story = ctx.story
-    if story is not None and story.interval is not None and x.shift is None and story.grain is Grain.YEAR:
+    if (
+        story is not None
+        and story.interval is not None
+        and x.shift is None
+        and story.grain is Grain.YEAR
+    ):
         d = _dt.date(story.interval.start.year, month, 1)
-        return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "previous", story.value, None, "narrative:story-year")
+        return _unit(d, Grain.SEASON, cand.mod), _prov(
+            cand, "previous", story.value, None, "narrative:story-year"
+        )
     if story is not None and story.interval is not None and x.shift is None:
         sy = story.interval.start.date()
         options_ = [
@@ -580,7 +604,9 @@ def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
 
 def _r_week_of_month(cand: Candidate, x: E.WeekOfMonth, ctx: Context) -> Resolved | None:
     """The ISO week holding the month's first (or last) day, moved by n - 1."""
-    inner = Candidate(cand.start, cand.end, cand.rule, E.CalDate(x.year, x.month), None, cand.direction)
+    inner = Candidate(
+        cand.start, cand.end, cand.rule, E.CalDate(x.year, x.month), None, cand.direction
+    )
     got = _r_caldate(inner, E.CalDate(x.year, x.month), ctx)
     if got is None or got[0].interval is None:
         return None

@@ -66,6 +66,7 @@ class Grammar:
     regex: re.Pattern[str]
     by_group: Mapping[str, Rule]
     ungated: re.Pattern[str]
+    domain_only: re.Pattern[str]
 
 
 def _norm(word: str) -> str:
@@ -74,6 +75,8 @@ def _norm(word: str) -> str:
 
 # Tables whose words are capitalised in running text ("March" the month, not
 # "march" the verb): matched as written or in capitals, never in lower case.
+# Tables used only by domain-only rules: kept out of the main gate.
+_DOMAIN_TABLES = frozenset({"narrative_refs"})
 _CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
 _SIMPLE_IGNORECASE = re.compile(r"\(\?i:((?:[A-Za-z'-]|\{S\})+(?:\|(?:[A-Za-z'-]|\{S\})+)*)\)")
 
@@ -130,6 +133,7 @@ def _load_grammar() -> Grammar:
     fragments: dict[str, str] = raw["fragments"]
     rules: list[Rule] = []
     parts: list[str] = []
+    extra_parts: list[str] = []
     by_group: dict[str, Rule] = {}
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
@@ -147,15 +151,20 @@ def _load_grammar() -> Grammar:
         except re.error as exc:  # fail early, naming the rule
             raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
         outer = f"r{index}"
-        parts.append(f"(?P<{outer}>{renamed})")
+        (extra_parts if rule.domains else parts).append(f"(?P<{outer}>{renamed})")
         by_group[outer] = rule
         rules.append(rule)
     body = "|".join(parts)
-    gate = _gate(tables, raw.get("gate", {}))
+    gate = _gate(
+        {k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {})
+    )
     master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
     lowered = {name: {_norm(k): v for k, v in table.items()} for name, table in tables.items()}
     ungated = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
-    return Grammar(lowered, tuple(rules), re.compile(master), by_group, ungated)
+    # Domain-only rules are few and rare: their own small scanner, run only
+    # on documents of their domain.
+    extra = re.compile(rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)")
+    return Grammar(lowered, tuple(rules), re.compile(master), by_group, ungated, extra)
 
 
 def _trie(words: set[str]) -> str:
@@ -197,19 +206,32 @@ def _variants(word: str) -> set[str]:
 
 
 def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
-    """The look-ahead that a position must pass before any rule is tried."""
-    followers: dict[str, list[str]] = {k: list(v) for k, v in spec.get("followers", {}).items()}
+    """The look-ahead that a position must pass before any rule is tried.
 
-    def expand(words: list[str]) -> set[str]:
+    It holds every table key (multi-word keys in full), the extra words of the
+    ``[gate]`` section, and for common short words ("the", "in", "this", and
+    every number and ordinal) the words that must follow them.  Named lists
+    ("@when") and tables ("@units") expand in place.
+    """
+    raw: dict[str, list[str]] = {k: list(v) for k, v in spec.get("followers", {}).items()}
+    for table in ("numbers", "ordinals"):
+        for key in tables[table]:
+            words = str(key).split()
+            if len(words) == 1 and not words[0][0].isdigit():
+                raw.setdefault(words[0].lower(), []).extend(raw[f"@{table}"])
+    followers = {k: v for k, v in raw.items() if not k.startswith("@")}
+
+    def expand(words: list[str], depth: int = 0) -> set[str]:
         out: set[str] = set()
         for word in words:
-            if word == "@the":
-                out.update("the " + w for w in expand(followers["the"]))
-            elif "@" in word:
-                head, _, name = word.partition("@")
-                out.update(head + str(k).rstrip(".") for k in tables[name])
-            else:
+            if "@" not in word:
                 out.add(word)
+                continue
+            head, _, name = word.partition("@")
+            if f"@{name}" in raw and depth < 4:
+                out.update(head + w for w in expand(raw[f"@{name}"], depth + 1))
+            else:
+                out.update(head + str(k).rstrip(".") for k in tables[name])
         return out
 
     phrases: set[str] = set(spec.get("words", []))
@@ -218,15 +240,23 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
             key = str(key).replace("-", " ").strip()
             first = key.split(" ")[0].lower()
             if first in followers:
-                followers[first].append(key.partition(" ")[2])
+                rest = key.partition(" ")[2]
+                if rest:
+                    followers[first].append(rest)
             elif key:
                 phrases.add(key.rstrip("."))
     boundary = r"(?![^\W\d_])"
     parts = [r"[0-9'’]", _trie({v for p in phrases for v in _variants(p)}) + boundary]
-    for word, after in sorted(followers.items()):
-        follow = {v for p in expand(after) if p for v in _variants(p)}
-        head = "(?:" + _trie(_variants(word)) + ")"
-        parts.append(head + r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")")
+    # Words that take the same followers share one branch, so the engine
+    # dispatches on a trie of heads instead of trying each word in turn.
+    groups: dict[frozenset[str], set[str]] = {}
+    for word, after in followers.items():
+        follow = frozenset(v for p in expand(after) if p for v in _variants(p))
+        groups.setdefault(follow, set()).update(_variants(word))
+    for follow, heads in sorted(groups.items(), key=lambda kv: sorted(kv[1])):
+        parts.append(
+            "(?:" + _trie(heads) + r")[\s-]{1,3}(?:[0-9'’]|" + _trie(set(follow)) + boundary + ")"
+        )
     return "|".join(parts)
 
 
@@ -457,7 +487,8 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     definite = rel.startswith("the ")
     if definite:
         rel = rel[4:]
-    info = t["relatives"].get(rel)
+    # "that day", "that month": the day or month of the story's last date
+    info = {"shift": 0, "anchor": "anaphoric"} if rel == "that" else t["relatives"].get(rel)
     if info is None:
         return None
     n = int(info["shift"])
@@ -752,10 +783,14 @@ def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
     )
 
 
-def scan(text: str) -> Iterator[Candidate]:
-    """Yield the candidates in ``text``, in text order, never overlapping."""
+def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]:
+    """Yield the candidates in ``text``, in text order, never overlapping.
+
+    ``regex`` picks another compiled scanner of the grammar (the domain-only
+    rules, or the ungated one in tests); the default is the main scanner.
+    """
     g = grammar()
-    regex = g.regex
+    regex = regex or g.regex
     by_group = g.by_group
     tables = g.tables
     for m in regex.finditer(text):

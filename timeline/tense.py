@@ -145,7 +145,9 @@ def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
     return found
 
 
-def _nearest(text: str, start: int, end: int, left: int, right: int) -> tuple[str | None, int | None]:
+def _nearest(
+    text: str, start: int, end: int, left: int, right: int
+) -> tuple[str | None, int | None]:
     before = tokens(text, left, start)
     after = tokens(text, end, right)
     words = [w for _, w in before] + [w for _, w in after]
