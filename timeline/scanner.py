@@ -75,6 +75,8 @@ def _norm(word: str) -> str:
 
 # Tables whose words are capitalised in running text ("March" the month, not
 # "march" the verb): matched as written or in capitals, never in lower case.
+# Tables whose words are whole expressions by themselves.
+_STANDALONE_TABLES = frozenset({"refs", "sets", "holidays", "weekdays", "months", "units"})
 # Tables used only by domain-only rules: kept out of the main gate.
 _DOMAIN_TABLES = frozenset({"narrative_refs"})
 _CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
@@ -218,7 +220,7 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
         for key in tables[table]:
             words = str(key).split()
             if len(words) == 1 and not words[0][0].isdigit():
-                raw.setdefault(words[0].lower(), []).extend(raw[f"@{table}"])
+                raw.setdefault(words[0].lower(), []).extend(raw[f"@after_{table}"])
     followers = {k: v for k, v in raw.items() if not k.startswith("@")}
 
     def expand(words: list[str], depth: int = 0) -> set[str]:
@@ -235,7 +237,7 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
         return out
 
     phrases: set[str] = set(spec.get("words", []))
-    for table in tables.values():
+    for name, table in tables.items():
         for key in table:
             key = str(key).replace("-", " ").strip()
             first = key.split(" ")[0].lower()
@@ -243,6 +245,8 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
                 rest = key.partition(" ")[2]
                 if rest:
                     followers[first].append(rest)
+                elif name in _STANDALONE_TABLES:
+                    phrases.add(key)  # "current" alone is an expression too
             elif key:
                 phrases.add(key.rstrip("."))
     boundary = r"(?![^\W\d_])"
