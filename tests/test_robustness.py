@@ -132,9 +132,9 @@ def test_gated_scanner_matches_ungated_on_phrases() -> None:
 
     g = grammar()
     text = " ".join(DATE_PHRASES * 3) + " " + " ".join(r.example for r in g.rules)
-    gated = [m.span() for m in g.regex.finditer(text)]
     ungated = [m.span() for m in g.ungated.finditer(text)]
-    assert gated == ungated
+    assert [m.span() for m in g.regex.finditer(text)] == ungated
+    assert [m.span() for m in g.matches(text)] == ungated
 
 
 def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
@@ -143,6 +143,7 @@ def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
     from timeline.evaluate import find_documents, read_document
 
     g = grammar()
+    master, ungated = g.regex, g.ungated
     root = Path(str(corpora))
     paths = (
         find_documents(root / "tbaq-cleaned")[:120]
@@ -150,9 +151,9 @@ def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
     )
     for p in paths:
         text = read_document(p).text
-        assert [m.span() for m in g.regex.finditer(text)] == [
-            m.span() for m in g.ungated.finditer(text)
-        ], p
+        expected = [m.span() for m in ungated.finditer(text)]
+        assert [m.span() for m in g.matches(text)] == expected, p
+        assert [m.span() for m in master.finditer(text)] == expected, p
 
 
 def test_scan_never_overlaps() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import attrs
 
 from .model import Event, Interval, Mention
-from .tense import IRREGULAR_PAST, clause_bounds, tense_at, tokens
+from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_at
 
 __all__ = ["Timeline", "attach", "sentence_bounds"]
 
@@ -30,13 +30,20 @@ _AUXILIARIES = frozenset(
 )
 EVENT_NOUNS = frozenset(
     """
-    talks meeting meetings summit election elections vote agreement deal accord treaty
-    attack attacks bombing explosion blast strike strikes war invasion visit trip
-    conference hearing trial verdict ruling announcement launch release opening
-    ceremony funeral wedding merger acquisition sale offer earthquake storm flood fire
-    crash accident protest protests rally referendum negotiations ceasefire truce
-    session match game race festival celebration inauguration speech interview
-    statement report results earnings meeting
+    talks meeting meetings summit election elections vote votes agreement deal deals accord
+    treaty attack attacks bombing bombings explosion explosions blast blasts strike strikes war
+    wars invasion visit visits trip trips tour conference hearing hearings trial trials verdict
+    ruling announcement launch release opening ceremony funeral wedding merger acquisition sale
+    sales offer offers bid bids earthquake storm flood floods fire fires crash crashes accident
+    accidents protest protests rally rallies referendum negotiations ceasefire truce session
+    match game race festival celebration inauguration speech interview statement report
+    results earnings crime crimes killing killings shooting shootings murder murders death
+    deaths arrest arrests raid raids fighting violence campaign poll polls decision loss
+    losses profit profits income growth decline declines drop drops rise rises increase
+    increases gain gains fall slump recovery crisis collapse resignation appointment retirement
+    departure arrival return withdrawal riot riots flight flights mission journey voyage
+    deadline dispute battle battles siege revolt uprising coup strike-off surge plunge jump
+    performance trading sell-off selloff crackdown massacre disaster outbreak epidemic
     """.split()
 )
 _STOP = frozenset("the a an of in on at by for to and or with from as".split())
@@ -72,37 +79,217 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or len(word) == 1
 
 
-def _is_verbish(word: str) -> bool:
-    return word in IRREGULAR_PAST or (len(word) > 3 and word.endswith("ed"))
+_DETERMINERS = frozenset(
+    "a an the this that these those his her its their our my your some any no every each".split()
+)
+_FUNCTION = frozenset(
+    """
+    a an the this that these those his her its their our my your of in on at by for to from
+    with and or but as than about into over after before during since until through between
+    against among per via nor so if while when where which who whom whose what there here
+    it he she they we i you him them us me not n't also only just very more most less least
+    up down out off
+    """.split()
+)
+_PARTICIPLES = frozenset(
+    """
+    fallen taken given seen been gone done known shown grown thrown driven written spoken
+    chosen broken frozen stolen risen beaten begun bitten hidden ridden forgotten forgiven
+    withdrawn overtaken undertaken arisen
+    """.split()
+)
+_MODALS = frozenset("will would shall should can could may might must 'll".split())
+_AUX = frozenset("is are am was were be been being has have had do does did".split())
+_NEGATORS = frozenset("not n't never no".split())
+_NOMINAL = re.compile(r"(?:tion|sion|ment|ance|ence|ure|ism)s?$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{0,30}")
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _WORD.finditer(text, start, end)]
+
+
+def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
+    w = words[i][1].lower()
+    prev = words[i - 1][1].lower() if i else ""
+    if w in _AUX:
+        # "had sales of $154 million": a main verb when no verb follows it
+        nxt = words[i + 1][1].lower() if i + 1 < len(words) else ""
+        return w in ("had", "has", "have", "was", "were") and not (
+            nxt.endswith(("ed", "ing")) or nxt in IRREGULAR_PAST or nxt in _PARTICIPLES
+            or nxt in _AUX or nxt in _NEGATORS or nxt in ("to", "n't")
+        )
+    if w in _FUNCTION or w in _MODALS:
+        return False
+    if prev in _DETERMINERS:
+        return False  # "a retired diplomat", "the planned merger"
+    if w in IRREGULAR_PAST or w in _PARTICIPLES:
+        return True
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS:
+        return True
+    # base forms after a modal, "to" or "did": "will meet", "to divest"
+    return words[i][1][:1].islower() and (
+        prev in _MODALS or prev in ("to", "did", "didn't", "not", "n't")
+    )
+
+
+def _is_event_noun(words: list[tuple[int, str]], i: int) -> bool:
+    raw = words[i][1]
+    w = raw.lower()
+    if w in EVENT_NOUNS:
+        return True
+    if raw[:1].isupper() and i > 0:
+        return False  # a name mid-sentence
+    if len(w) > 5 and _NOMINAL.search(w):
+        return True
+    prev = words[i - 1][1].lower() if i else ""
+    return len(w) > 5 and w.endswith(("ing", "ings")) and prev in _DETERMINERS
+
+
+_NOT_VERBS = frozenset(
+    """
+    united based related limited hundred indeed proposed expected scheduled planned so-called
+    armed advanced detailed named concerned interested involved supposed alleged unnamed
+    unidentified aged biased skilled talented
+    """.split()
+)
+
+
+@attrs.frozen
+class Attachment:
+    """The event a date attaches to: trigger, tense, aspect and factuality."""
+
+    trigger: str | None
+    start: int | None
+    tense: str
+    aspect: str
+    factuality: str
+
+
+def _verb_group(words: list[tuple[int, str]], i: int) -> tuple[str, str]:
+    """Aspect and factuality from the words just before a verb trigger."""
+    before = [w.lower() for _, w in words[max(0, i - 4) : i]]
+    trigger = words[i][1].lower()
+    aspect = "NONE"
+    if any(w in ("has", "have", "had") for w in before[-3:]) and (
+        trigger.endswith("ed") or trigger in IRREGULAR_PAST or trigger in _PARTICIPLES
+    ):
+        aspect = "PERFECTIVE"
+    elif trigger.endswith("ing") and any(w in _AUX for w in before[-2:]):
+        aspect = "PROGRESSIVE"
+    if any(w in _NEGATORS or w.endswith("n't") for w in before[-3:]):
+        return aspect, "negated"
+    if any(w in ("would", "could", "may", "might", "should", "must") for w in before[-3:]):
+        return aspect, "hypothetical"
+    if any(w in ("will", "shall", "'ll") for w in before[-3:]) or (
+        len(before) >= 2 and before[-1] == "to" and before[-2] in _PLANS
+    ):
+        return aspect, "future"
+    return aspect, "asserted"
+
+
+_TIME_NOUNS = frozenset(
+    "period quarter quarters year years month months week weeks day days time season half".split()
+)
+_PREPOSITIONS = frozenset("on in at of during for since by from until through".split())
+# Dates that can modify a noun directly: years, quarters, compounds.
+_MODIFIER = re.compile(r"(?:^\d{4}$|quarter$|-\w+$|\d{4}s?$)")
+
+_PLANS = frozenset(
+    "plans plan planned planning expected scheduled due set going intends aims hopes wants "
+    "agreed decided promised threatened".split()
+)
+
+
+def attach_one(text: str, mention: Mention) -> Attachment:
+    """Attach one date to the event it dates.
+
+    1. A date right before a noun dates that noun: "Friday's blast", "the 1988
+       recapitalization", "third-quarter net loss".
+    2. Otherwise the nearest verb or event noun on its left inside the clause
+       ("the bombings on Aug. 7", "fell in price yesterday", "met on Monday").
+    3. A date that opens its clause ("On Friday, the bomb exploded") dates the
+       nearest one on its right.
+    """
+    left, right = clause_bounds(text, mention.start, mention.end)
+    before = _words(text, left, mention.start)
+    after = _words(text, mention.end, right)
+    words = before + after
+    n = len(before)
+    tense, _ = tense_at(text, mention.start, mention.end)
+    chosen: int | None = None
+    # 1. prenominal: "Friday's blast", "the 1988 recapitalization", "third-quarter loss"
+    possessive = text[mention.end : mention.end + 2] in ("'s", "’s")
+    if possessive:
+        after = _words(text, mention.end + 2, right)
+        words = before + after
+    gap = text[mention.end + (2 if possessive else 0) : after[0][0]] if after else ""
+    determined = bool(before) and before[-1][1].lower() in _DETERMINERS and (
+        text[before[-1][0] + len(before[-1][1]) : mention.start] == " "
+    )
+    if after and gap == " " and (possessive or determined or _MODIFIER.search(mention.text)):
+        head = None
+        for j in range(n, min(len(words), n + 5)):
+            raw = words[j][1]
+            w = raw.lower()
+            if w in _FUNCTION or w in _AUX or w in _MODALS or _is_verb(words, j):
+                break
+            if not possessive and (w.endswith(("ly", "ing")) or raw[:1].isupper()):
+                break
+            if w not in _TIME_NOUNS:
+                head = j
+            end_j = words[j][0] + len(raw)
+            if j + 1 >= len(words) or text[end_j : words[j + 1][0]] != " ":
+                break
+        chosen = head
+    # 2. an event noun right before the date: "the bombings on Aug. 7",
+    #    "a news conference Friday", "growth in recent years"
+    if chosen is None and n:
+        i = n - 1
+        if words[i][1].lower() in _PREPOSITIONS and i > 0:
+            i -= 1
+        if _is_event_noun(words, i):
+            chosen = i
+    # 3. the nearest verb on the left, then the nearest event noun
+    if chosen is None:
+        window = range(n - 1, max(-1, n - 12), -1)
+        chosen = next((i for i in window if _is_verb(words, i)), None)
+        if chosen is None:
+            chosen = next((i for i in window if _is_event_noun(words, i)), None)
+    # 4. a date that opens its clause dates what follows: verbs first
+    if chosen is None:
+        s_left, s_right = sentence_bounds(text, mention.start, mention.end)
+        ahead = _words(text, mention.end, s_right)
+        words = before + ahead
+        window = range(n, min(len(words), n + 25))
+        chosen = next((i for i in window if _is_verb(words, i)), None)
+        if chosen is None:
+            chosen = next((i for i in window if _is_event_noun(words, i)), None)
+    # 5. no verb or event noun: a present-tense verb ("holds", "says") or
+    #    failing that the nearest content word of the clause
+    if chosen is None:
+        order = [i for i in range(n - 1, max(-1, n - 8), -1)] + list(range(n, min(len(words), n + 8)))
+        content = [
+            i for i in order
+            if words[i][1].lower() not in _FUNCTION and words[i][1].lower() not in _AUX
+            and words[i][1].lower() not in _TIME_NOUNS and not words[i][1][:1].isupper()
+        ]
+        chosen = next((i for i in content if words[i][1].lower().endswith("s")), None)
+        if chosen is None and content:
+            chosen = content[0]
+    if chosen is None:
+        return Attachment(None, None, tense or "none", "NONE", "asserted")
+    o, w = words[chosen]
+    aspect, factuality = _verb_group(words, chosen)
+    if tense == FUTURE and factuality == "asserted":
+        factuality = "future"
+    return Attachment(w, o, tense or "none", aspect, factuality)
 
 
 def trigger_for(text: str, mention: Mention) -> tuple[str | None, int | None, str]:
     """The trigger word, its offset and the clause's tense for one mention."""
-    tense, at = tense_at(text, mention.start, mention.end)
-    left, right = clause_bounds(text, mention.start, mention.end)
-    words = tokens(text, left, right)
-    inside = [(o, w) for o, w in words if not (mention.start <= o < mention.end)]
-    if at is not None:
-        # Walk from the tense word over auxiliaries to the main verb.
-        idx = next((i for i, (o, _) in enumerate(inside) if o == at), None)
-        if idx is not None:
-            for o, w in inside[idx : idx + 5]:
-                if w not in _AUXILIARIES and w not in _STOP:
-                    return text[o : o + len(w)], o, tense or "none"
-
-    # No verb group: the nearest event noun, then the nearest past-looking verb.
-    def distance(item: tuple[int, str]) -> int:
-        return abs(item[0] - mention.start)
-
-    nouns = [item for item in inside if item[1] in EVENT_NOUNS]
-    if nouns:
-        o, w = min(nouns, key=distance)
-        return text[o : o + len(w)], o, tense or "none"
-    verbs = [item for item in inside if _is_verbish(item[1])]
-    if verbs:
-        o, w = min(verbs, key=distance)
-        return text[o : o + len(w)], o, tense or "none"
-    return None, None, tense or "none"
+    a = attach_one(text, mention)
+    return a.trigger, a.start, a.tense
 
 
 def attach(text: str, mentions: Sequence[Mention], document: str | None = None) -> list[Event]:

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from . import expr as E
+from ._first import first_chars
 
 __all__ = ["Candidate", "Grammar", "grammar", "scan"]
 
@@ -63,10 +64,59 @@ class Grammar:
 
     tables: Mapping[str, Mapping[str, Any]]
     rules: tuple[Rule, ...]
-    regex: re.Pattern[str]
+    # The source of the single master regex (all main rules behind the gate)
+    # and of the same without the gate: the reference the dispatching scanner
+    # is tested against.  Compiled only when asked for.
+    master_source: str
     by_group: Mapping[str, Rule]
-    ungated: re.Pattern[str]
+    ungated_source: str
     domain_only: re.Pattern[str]
+    # The gate alone, and for each main rule its renamed pattern and FIRST
+    # set: the pieces of the per-character scanners, compiled on demand.
+    gate: re.Pattern[str]
+    parts: tuple[tuple[str, frozenset[str] | None], ...]
+    _dispatch: dict[str, re.Pattern[str] | None] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The single master regex (gate, then every main rule in order)."""
+        return re.compile(self.master_source)
+
+    @property
+    def ungated(self) -> re.Pattern[str]:
+        """Every main rule in order, tried at every position."""
+        return re.compile(self.ungated_source)
+
+    def scanner_for(self, ch: str) -> re.Pattern[str] | None:
+        """The main rules that can begin with ``ch`` (either case), as one regex."""
+        key = ch.lower()
+        if key not in self._dispatch:
+            up = key.upper()
+            chosen = [part for part, first in self.parts if first is None or key in first or up in first]
+            self._dispatch[key] = (
+                re.compile(rf"(?<!\w)(?:{'|'.join(chosen)})(?!\w)") if chosen else None
+            )
+        return self._dispatch[key]
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches the master regex finds, leftmost first, never
+        overlapping; at each gated position only the rules that can begin with
+        the character found there are tried."""
+        search = self.gate.search
+        scanner_for = self.scanner_for
+        pos = 0
+        while True:
+            g = search(text, pos)
+            if g is None:
+                return
+            p = g.start()
+            sub = scanner_for(text[p])
+            m = sub.match(text, p) if sub is not None else None
+            if m is None:
+                pos = p + 1
+                continue
+            yield m
+            pos = m.end() if m.end() > p else p + 1
 
 
 def _norm(word: str) -> str:
@@ -136,6 +186,7 @@ def _load_grammar() -> Grammar:
     rules: list[Rule] = []
     parts: list[str] = []
     extra_parts: list[str] = []
+    firsts: list[tuple[str, frozenset[str] | None]] = []
     by_group: dict[str, Rule] = {}
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
@@ -154,6 +205,8 @@ def _load_grammar() -> Grammar:
             raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
         outer = f"r{index}"
         (extra_parts if rule.domains else parts).append(f"(?P<{outer}>{renamed})")
+        if not rule.domains:
+            firsts.append((f"(?P<{outer}>{renamed})", first_chars(expanded)))
         by_group[outer] = rule
         rules.append(rule)
     body = "|".join(parts)
@@ -162,11 +215,20 @@ def _load_grammar() -> Grammar:
     )
     master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
     lowered = {name: {_norm(k): v for k, v in table.items()} for name, table in tables.items()}
-    ungated = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    ungated = rf"(?<!\w)(?:{body})(?!\w)"
     # Domain-only rules are few and rare: their own small scanner, run only
     # on documents of their domain.
     extra = re.compile(rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)")
-    return Grammar(lowered, tuple(rules), re.compile(master), by_group, ungated, extra)
+    return Grammar(
+        lowered,
+        tuple(rules),
+        master,
+        by_group,
+        ungated,
+        extra,
+        re.compile(rf"(?<!\w)(?={gate})"),
+        tuple(firsts),
+    )
 
 
 def _trie(words: set[str]) -> str:
@@ -492,7 +554,9 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if definite:
         rel = rel[4:]
     # "that day", "that month": the day or month of the story's last date
-    info = {"shift": 0, "anchor": "anaphoric"} if rel == "that" else t["relatives"].get(rel)
+    info: Mapping[str, Any] | None = (
+        {"shift": 0, "anchor": "anaphoric"} if rel == "that" else t["relatives"].get(rel)
+    )
     if info is None:
         return None
     n = int(info["shift"])
@@ -794,10 +858,9 @@ def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]
     rules, or the ungated one in tests); the default is the main scanner.
     """
     g = grammar()
-    regex = regex or g.regex
     by_group = g.by_group
     tables = g.tables
-    for m in regex.finditer(text):
+    for m in regex.finditer(text) if regex is not None else g.matches(text):
         rule = by_group[m.lastgroup or ""]
         groups: Groups = {local: m.group(glob) for local, glob in rule.groups}
         groups["_match"] = m.group()
