@@ -27,6 +27,7 @@ _CUT = re.compile(
 # ("reached a deal last week and will review it" versus "stepped down as
 # president and chief executive in March").
 _SOFT_CUT = re.compile(r"\b(?:and|but)\b")
+_SOFT_WORDS = frozenset({"and", "but"})
 
 _FUTURE_WORDS = frozenset("will 'll shall won't".split())
 _FUTURE_PHRASES = (
@@ -134,37 +135,34 @@ def _classify(words: list[str], i: int) -> str | None:
     return None
 
 
+_REACH_WORDS = 14  # words looked at on each side of the expression
+
+
 def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
     """The tense of the clause holding ``text[start:end]``, and the offset of
-    the word that showed it; ``(None, None)`` when the clause does not say."""
+    the word that showed it; ``(None, None)`` when the clause does not say.
+
+    Words are tried nearest first, alternating left and right, first inside
+    the soft clause (cut at "and" and "but"), then in the whole clause.
+    """
     left, right = clause_bounds(text, start, end)
-    soft_left, soft_right = clause_bounds(text, start, end, cut=_SOFT_CUT)
-    found = _nearest(text, start, end, max(left, soft_left), min(right, soft_right))
-    if found[0] is None:
-        found = _nearest(text, start, end, left, right)
-    return found
-
-
-def _nearest(
-    text: str, start: int, end: int, left: int, right: int
-) -> tuple[str | None, int | None]:
-    before = tokens(text, left, start)
-    after = tokens(text, end, right)
+    before = tokens(text, left, start)[-_REACH_WORDS:]
+    after = tokens(text, end, right)[:_REACH_WORDS]
     words = [w for _, w in before] + [w for _, w in after]
     offsets = [o for o, _ in before] + [o for o, _ in after]
-    n_before = len(before)
-    # Nearest first: alternate one word left, one word right.
-    order: list[int] = []
-    li, ri = n_before - 1, n_before
-    while li >= 0 or ri < len(words):
-        if li >= 0:
-            order.append(li)
+    n = len(before)
+    soft_lo = max((i + 1 for i in range(n) if words[i] in _SOFT_WORDS), default=0)
+    soft_hi = min((i for i in range(n, len(words)) if words[i] in _SOFT_WORDS), default=len(words))
+    seen: set[int] = set()
+    for lo, hi in ((soft_lo, soft_hi), (0, len(words))):
+        li, ri = n - 1, n
+        while li >= lo or ri < hi:
+            for i in (li, ri):
+                if lo <= i < hi and i not in seen:
+                    seen.add(i)
+                    found = _classify(words, i)
+                    if found is not None:
+                        return found, offsets[i]
             li -= 1
-        if ri < len(words):
-            order.append(ri)
             ri += 1
-    for i in order:
-        found = _classify(words, i)
-        if found is not None:
-            return found, offsets[i]
     return None, None
