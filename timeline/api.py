@@ -245,13 +245,24 @@ def _writes_year(expression: object) -> bool:
 
 
 def build(
-    text: str, published: Published, *, options: Options | None = None, document: str | None = None
+    text: str,
+    published: Published,
+    *,
+    options: Options | None = None,
+    document: str | None = None,
+    undated: bool = False,
 ) -> Timeline:
     """Extract, attach each date to its event, and order the events.
 
+    With ``undated=True``, sentences that report something ("the minister
+    said") without any date expression also give events, placed on the
+    publish date and marked ``dated=False``.
+
     >>> t = build("Talks were held on Friday. The minister will travel next week.", "2025-01-22")
-    >>> [(e.when.value, e.trigger) for e in t]
-    [('2025-01-17', 'held'), ('2025-W05', 'travel')]
+    >>> [(e.when.value, e.trigger, e.factuality) for e in t]
+    [('2025-01-17', 'held', 'asserted'), ('2025-W05', 'travel', 'future')]
     """
     mentions = extract(text, published, options=options)
-    return Timeline.from_events(attach(text, mentions, document), mentions)
+    pub = parse_published(published).date()
+    events = attach(text, mentions, document, published=pub, undated=undated)
+    return Timeline.from_events(events, mentions)

@@ -75,7 +75,7 @@ def _document(
             )
         published = parse_published(found)
         source = "dateline"
-    timeline = build(text, published, options=options, document=path)
+    timeline = build(text, published, options=options, document=path, undated=args.undated)
     doc = {
         "document": path,
         "published": published.date().isoformat(),
@@ -96,7 +96,8 @@ def render_text(doc: dict[str, Any], timeline: Timeline, out: TextIO) -> None:
     rows = [("DATE", "GRAIN", "PHRASE", "EVENT")]
     for e in timeline:
         event = (f"{e.trigger}: " if e.trigger else "") + e.text
-        rows.append((e.when.value, str(e.when.grain or ""), e.mention.text, _clip(event, 90)))
+        phrase = e.mention.text if e.mention else "(undated)"
+        rows.append((e.when.value, str(e.when.grain or ""), phrase, _clip(event, 90)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         out.write(
@@ -186,6 +187,12 @@ def _cmd_dump(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.events:
+        from .event_eval import run_events
+
+        report, code = run_events(args.corpus, errors=args.errors)
+        sys.stdout.write(report)
+        return code
     from .evaluate import run_eval
 
     domain = {"narratives": "narrative"}.get(args.domain, args.domain)
@@ -212,6 +219,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--format", choices=["text", "json"], default="text")
     d.add_argument("--domain", choices=["auto", "news", "narrative"], default="auto")
     d.add_argument(
+        "--undated",
+        action="store_true",
+        help="also place undated reported events ('... said') on the publish date",
+    )
+    d.add_argument(
         "-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output"
     )
     d.set_defaults(func=_cmd_dump)
@@ -222,6 +234,11 @@ def parser() -> argparse.ArgumentParser:
         "--errors", action="store_true", help="list every miss, spurious hit and wrong value"
     )
     e.add_argument("--format", choices=["text", "json"], default="text")
+    e.add_argument(
+        "--events",
+        action="store_true",
+        help="score event attachment against the corpus's EVENT-TIMEX3 TLINKs instead",
+    )
     e.set_defaults(func=_cmd_eval)
     return p
 

@@ -8,12 +8,14 @@ around each mention, so it stays linear in the length of the text.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import attrs
 
-from .model import Event, Interval, Mention
+from .model import Event, Interval, Mention, Source, TimeValue
 from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_at
 
 __all__ = ["Timeline", "attach", "sentence_bounds"]
@@ -250,6 +252,14 @@ def attach_one(text: str, mention: Mention) -> Attachment:
             i -= 1
         if _is_event_noun(words, i):
             chosen = i
+            # "reached an agreement last week": the object's verb dates it
+            for k in range(i - 1, max(-1, i - 4), -1):
+                if _is_verb(words, k):
+                    chosen = k
+                    break
+                w = words[k][1].lower()
+                if w in _FUNCTION and w not in _DETERMINERS:
+                    break  # "a conference at ...": a preposition ends the object
     # 3. the nearest verb on the left, then the nearest event noun
     if chosen is None:
         window = range(n - 1, max(-1, n - 12), -1)
@@ -292,34 +302,102 @@ def trigger_for(text: str, mention: Mention) -> tuple[str | None, int | None, st
     return a.trigger, a.start, a.tense
 
 
-def attach(text: str, mentions: Sequence[Mention], document: str | None = None) -> list[Event]:
-    """One event per DATE or TIME mention that resolved to an interval."""
+_REPORTING = frozenset(
+    "said says told announced reported added stated declared confirmed denied warned "
+    "insisted explained noted argued claimed".split()
+)
+
+
+def attach(
+    text: str,
+    mentions: Sequence[Mention],
+    document: str | None = None,
+    *,
+    published: _dt.date | None = None,
+    undated: bool = False,
+) -> list[Event]:
+    """One event per DATE or TIME mention that resolved to an interval.
+
+    With ``undated=True``, each sentence that no expression dates but that
+    reports something ("..., the minister said") also gives an event, placed
+    on the publish date and marked ``dated=False``.
+    """
     events: list[Event] = []
     for mention in mentions:
         if mention.interval is None or mention.type not in ("DATE", "TIME"):
             continue
-        trigger, trigger_start, tense = trigger_for(text, mention)
+        a = attach_one(text, mention)
         s, e = sentence_bounds(text, mention.start, mention.end)
-        clause = text[s:e].strip()
-        lead = len(text[s:e]) - len(text[s:e].lstrip())
         events.append(
-            Event(
-                when=mention.when,
-                mention=mention,
-                trigger=trigger,
-                trigger_start=trigger_start,
-                text=" ".join(clause.split()),
-                text_start=s + lead,
-                position=len(events),
-                tense=tense,
-                document=document,
-            )
+            _event(text, s, e, mention.when, mention, a, len(events), document, published,
+                   Source(document, published, mention.start, mention.end))
         )
+    if undated and published is not None:
+        events.extend(_undated(text, mentions, document, published, len(events)))
     return events
 
 
-def order_key(event: Event) -> tuple[object, ...]:
-    """Interval order that respects grain: start, then wider first, then text order."""
+def _event(
+    text: str,
+    s: int,
+    e: int,
+    when: TimeValue,
+    mention: Mention | None,
+    a: Attachment,
+    position: int,
+    document: str | None,
+    published: _dt.date | None,
+    source: Source,
+) -> Event:
+    sentence = text[s:e]
+    lead = len(sentence) - len(sentence.lstrip())
+    return Event(
+        when=when,
+        mention=mention,
+        trigger=a.trigger,
+        trigger_start=a.start,
+        text=" ".join(sentence.split()),
+        text_start=s + lead,
+        position=position,
+        tense=a.tense,
+        document=document,
+        aspect=a.aspect,
+        factuality=a.factuality,
+        published=published,
+        dated=mention is not None,
+        sources=(source,),
+    )
+
+
+def _undated(
+    text: str, mentions: Sequence[Mention], document: str | None, published: _dt.date, position: int
+) -> list[Event]:
+    """Reporting verbs in sentences that no expression dates, on the publish date."""
+    from .calendar import interval_for, value_for
+    from .model import Grain
+
+    dated = [(m.start, m.end) for m in mentions if m.type in ("DATE", "TIME")]
+    day = TimeValue("DATE", value_for(published, Grain.DAY), Grain.DAY, interval_for(published, Grain.DAY))
+    out: list[Event] = []
+    for m in _WORD.finditer(text):
+        if m.group().lower() not in _REPORTING:
+            continue
+        s, e = sentence_bounds(text, m.start(), m.end())
+        if any(s <= ms < e for ms, _ in dated) or (out and out[-1].text_start >= s):
+            continue
+        words = _words(text, max(s, m.start() - 40), m.end())
+        a = Attachment(m.group(), m.start(), "past" if m.group().lower() != "says" else "present",
+                       *_verb_group(words, len(words) - 1))
+        out.append(
+            _event(text, s, e, day, None, a, position + len(out), document, published,
+                   Source(document, published, m.start(), m.end()))
+        )
+    return out
+
+
+def order_key(event: Event) -> tuple[Any, ...]:
+    """Interval order that respects grain: start, then wider first, then
+    document and text order."""
     interval = event.when.interval
     assert interval is not None
     return (
@@ -330,31 +408,116 @@ def order_key(event: Event) -> tuple[object, ...]:
     )
 
 
+def lemma(word: str | None) -> str:
+    """A crude lemma for grouping reports of one event: lower case, without
+    the common inflections ("reached", "reaches", "reaching" -> "reach")."""
+    if not word:
+        return ""
+    w = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})*")
+
+
+def participants(event: Event) -> frozenset[str]:
+    """Names in the event's sentence (capitalised words past its first word)."""
+    body = event.text.split(" ", 1)[1] if " " in event.text else ""
+    return frozenset(m.group() for m in _NAME.finditer(body))
+
+
+def _group(raw: Sequence[Event]) -> list[Event]:
+    """Group reports of the same event from different documents: same date
+    value, same trigger lemma and at least one shared participant."""
+    buckets: dict[tuple[str, str], list[int]] = {}
+    for i, e in enumerate(raw):
+        if e.trigger:
+            buckets.setdefault((e.when.value, lemma(e.trigger)), []).append(i)
+    parent = list(range(len(raw)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    names = [participants(e) for e in raw]
+    for members in buckets.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if raw[i].document != raw[j].document and names[i] & names[j]:
+                    parent[find(j)] = find(i)
+    groups: dict[int, list[Event]] = {}
+    for i, e in enumerate(raw):
+        groups.setdefault(find(i), []).append(e)
+    out: list[Event] = []
+    for group in groups.values():
+        head = min(group, key=order_key)
+        sources = tuple(sorted({s for m in group for s in m.sources}, key=_source_key))
+        out.append(attrs.evolve(head, sources=sources) if len(group) > 1 else head)
+    return out
+
+
+def _source_key(s: Source) -> tuple[str, str, int, int]:
+    return (s.document or "", s.published.isoformat() if s.published else "", s.start, s.end)
+
+
+def _raw_key(e: Event) -> tuple[Any, ...]:
+    return (
+        *order_key(e),
+        e.mention.start if e.mention else -1,
+        e.trigger_start or -1,
+        e.trigger or "",
+        tuple(_source_key(s) for s in e.sources),
+    )
+
+
 @attrs.frozen
 class Timeline:
-    """Events in timeline order.
+    """Events in timeline order, from one document or many.
 
     Iterating yields events sorted by the start of their interval; at equal
     starts the wider interval (the week) comes before the narrower one (the
-    Friday inside it), and ties keep text order.  No event is ever dropped.
+    Friday inside it), and ties keep document and text order.  No event is
+    ever dropped: reports of one event in several articles are grouped into one
+    event that keeps every source (``event.sources``).
     """
 
     events: tuple[Event, ...]
     mentions: tuple[Mention, ...] = ()
+    # Every single report, before grouping: what merging works on.
+    reports: tuple[Event, ...] = attrs.field(default=(), repr=False)
 
     @classmethod
     def from_events(cls, events: Iterable[Event], mentions: Iterable[Mention] = ()) -> Timeline:
-        return cls(tuple(sorted(events, key=order_key)), tuple(mentions))
+        """A timeline of these events (duplicates of one report are dropped)."""
+        unique: dict[tuple[Any, ...], Event] = {}
+        for e in events:
+            unique.setdefault(_raw_key(e), e)
+        reports = tuple(sorted(unique.values(), key=_raw_key))
+        grouped = tuple(sorted(_group(reports), key=order_key))
+        seen: dict[Mention, None] = {}
+        for m in mentions:
+            seen.setdefault(m, None)
+        ordered_mentions = tuple(sorted(seen, key=lambda m: (m.start, m.end, m.value, m.text)))
+        return cls(grouped, ordered_mentions, reports)
 
     @classmethod
     def merge(cls, timelines: Iterable[Timeline]) -> Timeline:
-        """One timeline from several (say, one per article)."""
-        events: list[Event] = []
+        """One timeline from several (say, one per article).
+
+        Merging is commutative, associative and idempotent: merging an article
+        twice adds nothing.
+        """
+        reports: list[Event] = []
         mentions: list[Mention] = []
         for t in timelines:
-            events.extend(t.events)
+            reports.extend(t.reports or t.events)
             mentions.extend(t.mentions)
-        return cls.from_events(events, mentions)
+        return cls.from_events(reports, mentions)
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
@@ -365,11 +528,49 @@ class Timeline:
     def __getitem__(self, index: int) -> Event:
         return self.events[index]
 
+    def _keep(self, keep: Callable[[Event], bool]) -> Timeline:
+        reports = tuple(r for r in (self.reports or self.events) if keep(r))
+        return Timeline.from_events(reports, self.mentions)
+
+    def between(self, start: _dt.date | _dt.datetime, end: _dt.date | _dt.datetime) -> Timeline:
+        """Events whose interval overlaps ``[start, end)``."""
+        lo = _as_datetime(start)
+        hi = _as_datetime(end)
+        return self._keep(lambda e: e.when.interval is not None and e.when.interval.start < hi and lo < e.when.interval.end)
+
+    def mentioning(self, keyword: str) -> Timeline:
+        """Events whose sentence mentions ``keyword`` (case-insensitive)."""
+        k = keyword.casefold()
+        return self._keep(lambda e: k in e.text.casefold())
+
+    def asserted(self) -> Timeline:
+        """Only events stated as having happened: asserted, not future."""
+        return self._keep(lambda e: e.factuality == "asserted" and e.tense != "future")
+
     @staticmethod
     def relation(a: Event, b: Event) -> str:
-        """How ``a``'s interval relates to ``b``'s (see :meth:`Interval.relation`)."""
+        """How ``a``'s interval relates to ``b``'s: before, after, equal,
+        includes, during or overlaps (``unknown`` without intervals)."""
         ia: Interval | None = a.when.interval
         ib: Interval | None = b.when.interval
         if ia is None or ib is None:
             return "unknown"
         return ia.relation(ib)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The events as plain dicts, one per event (see :mod:`timeline.formats`)."""
+        from .formats import to_records
+
+        return to_records(self)
+
+    def to_pandas(self) -> Any:
+        """The events as a pandas DataFrame (needs ``pip install 'timeline[pandas]'``)."""
+        from .formats import to_pandas
+
+        return to_pandas(self)
+
+
+def _as_datetime(value: _dt.date | _dt.datetime) -> _dt.datetime:
+    if isinstance(value, _dt.datetime):
+        return value.replace(tzinfo=None)
+    return _dt.datetime(value.year, value.month, value.day)

@@ -13,12 +13,15 @@ import enum
 import attrs
 
 __all__ = [
+    "CONVERSE",
+    "RELATIONS",
     "Direction",
     "Event",
     "Grain",
     "Interval",
     "Mention",
     "Provenance",
+    "Source",
     "TimeValue",
 ]
 
@@ -84,8 +87,9 @@ class Interval:
     def relation(self, other: Interval) -> str:
         """The coarse relation of this interval to ``other``.
 
-        One of ``"before"``, ``"after"``, ``"equal"``, ``"contains"``,
-        ``"during"`` or ``"overlaps"``.
+        One of ``"before"``, ``"after"``, ``"equal"``, ``"includes"``,
+        ``"during"`` or ``"overlaps"``; grain is respected because each
+        interval covers its whole unit: 2025-W03 includes 2025-01-17.
         """
         if self.start == other.start and self.end == other.end:
             return "equal"
@@ -94,7 +98,7 @@ class Interval:
         if other.before(self):
             return "after"
         if self.contains(other):
-            return "contains"
+            return "includes"
         if other.contains(self):
             return "during"
         return "overlaps"
@@ -181,17 +185,51 @@ class Mention:
         return self.when.interval
 
 
+@attrs.frozen(order=True)
+class Source:
+    """Where an event was reported: document, publish date and offsets.
+
+    ``start`` and ``end`` are the offsets of the date expression, or of the
+    trigger for an undated event.
+    """
+
+    document: str | None
+    published: _dt.date | None
+    start: int
+    end: int
+
+
+RELATIONS = ("before", "after", "equal", "includes", "during", "overlaps")
+CONVERSE = {
+    "before": "after",
+    "after": "before",
+    "equal": "equal",
+    "includes": "during",
+    "during": "includes",
+    "overlaps": "overlaps",
+    "unknown": "unknown",
+}
+
+
 @attrs.frozen
 class Event:
     """Something that happened, dated by a mention.
 
     ``trigger`` is the word for what happened (a verb such as "voiced" or an
-    event noun such as "talks"); ``text`` is the clause that holds both;
-    ``position`` is the index of the event in text order.
+    event noun such as "talks"); ``text`` is the sentence that holds both;
+    ``position`` is the index of the event in its document's text order.
+
+    ``tense`` (past, present, future, none) and ``aspect`` (NONE, PERFECTIVE,
+    PROGRESSIVE) describe the verb group; ``factuality`` says whether the
+    event is ``asserted`` ("met"), ``negated`` ("did not meet"),
+    ``hypothetical`` ("would meet", "may meet") or ``future`` ("will meet",
+    "plans to meet").  ``dated`` is False for an event that no expression
+    dates, placed on its article's publish date (``mention`` is then None).
+    ``sources`` lists every report of the event after merging timelines.
     """
 
     when: TimeValue
-    mention: Mention
+    mention: Mention | None
     trigger: str | None
     trigger_start: int | None
     text: str
@@ -199,3 +237,8 @@ class Event:
     position: int
     tense: str = "none"
     document: str | None = None
+    aspect: str = "NONE"
+    factuality: str = "asserted"
+    published: _dt.date | None = None
+    dated: bool = True
+    sources: tuple[Source, ...] = ()

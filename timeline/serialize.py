@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from .model import Direction, Event, Grain, Interval, Mention, Provenance, TimeValue
+from .events import Timeline
+from .model import Direction, Event, Grain, Interval, Mention, Provenance, Source, TimeValue
 
 __all__ = [
     "event_from_dict",
     "event_to_dict",
     "mention_from_dict",
     "mention_to_dict",
+    "timeline_from_dict",
+    "timeline_to_dict",
     "value_from_dict",
     "value_to_dict",
 ]
@@ -107,24 +110,49 @@ def mention_from_dict(data: dict[str, Any]) -> Mention:
     )
 
 
+def source_to_dict(source: Source) -> dict[str, Any]:
+    return {
+        "document": source.document,
+        "published": source.published.isoformat() if source.published else None,
+        "start": source.start,
+        "end": source.end,
+    }
+
+
+def source_from_dict(data: dict[str, Any]) -> Source:
+    published = data.get("published")
+    return Source(
+        data.get("document"),
+        _dt.date.fromisoformat(published) if published else None,
+        data["start"],
+        data["end"],
+    )
+
+
 def event_to_dict(event: Event) -> dict[str, Any]:
     return {
         "when": value_to_dict(event.when),
-        "mention": mention_to_dict(event.mention),
+        "mention": mention_to_dict(event.mention) if event.mention else None,
         "trigger": event.trigger,
         "trigger_start": event.trigger_start,
         "text": event.text,
         "text_start": event.text_start,
         "position": event.position,
         "tense": event.tense,
+        "aspect": event.aspect,
+        "factuality": event.factuality,
+        "dated": event.dated,
         "document": event.document,
+        "published": event.published.isoformat() if event.published else None,
+        "sources": [source_to_dict(s) for s in event.sources],
     }
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
+    published = data.get("published")
     return Event(
         value_from_dict(data["when"]),
-        mention_from_dict(data["mention"]),
+        mention_from_dict(data["mention"]) if data.get("mention") else None,
         data.get("trigger"),
         data.get("trigger_start"),
         data["text"],
@@ -132,4 +160,26 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         data["position"],
         data.get("tense", "none"),
         data.get("document"),
+        data.get("aspect", "NONE"),
+        data.get("factuality", "asserted"),
+        _dt.date.fromisoformat(published) if published else None,
+        data.get("dated", True),
+        tuple(source_from_dict(s) for s in data.get("sources", ())),
+    )
+
+
+def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
+    """A whole timeline: its (grouped) events, every report and the mentions."""
+    return {
+        "events": [event_to_dict(e) for e in timeline.events],
+        "reports": [event_to_dict(e) for e in timeline.reports],
+        "mentions": [mention_to_dict(m) for m in timeline.mentions],
+    }
+
+
+def timeline_from_dict(data: dict[str, Any]) -> Timeline:
+    return Timeline(
+        tuple(event_from_dict(e) for e in data["events"]),
+        tuple(mention_from_dict(m) for m in data.get("mentions", ())),
+        tuple(event_from_dict(e) for e in data.get("reports", ())),
     )
