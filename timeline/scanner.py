@@ -499,6 +499,9 @@ def _op_weekday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (shift if shift in (-1, 1) else None)
 
 
+_RELDAYS = {"today": 0, "tdy": 0, "yesterday": -1, "tomorrow": 1, "tmr": 1, "tmrw": 1}
+
+
 def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     rd = _norm(g["relday"] or "")
     pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
@@ -512,7 +515,7 @@ def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.RelDay(-2), -1
     if rd.startswith("the day after"):
         return E.RelDay(2), 1
-    days = {"today": 0, "yesterday": -1, "tomorrow": 1}[rd]
+    days = _RELDAYS[rd]
     return E.RelDay(days, pod), (days or None)
 
 
@@ -818,6 +821,7 @@ _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "century": _op_century,
     "year": _op_year,
     "year_range": _op_year_range,
+    "day_range": _op_year_range,
     "week_of_month": _op_week_of_month,
     "spoken_year": _op_spoken_year,
     "set": _op_set,
@@ -851,6 +855,29 @@ def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
     )
 
 
+def _day_range(m: re.Match[str], rule: Rule, tables: Tables) -> Iterator[Candidate]:
+    """ "10-12 October" and "Oct. 5-7" name two days of one month: one
+    candidate each, the bare number and the day written with its month."""
+    names = dict(rule.groups)
+    month = _month(m.group(names["month"]), tables)
+    year = int(m.group(names["year"])) if m.group(names["year"]) else None
+    d1, d2 = int(m.group(names["day"])), int(m.group(names["day2"]))
+    if not d1 < d2 <= 31:
+        return
+    m_start, m_end = m.span(names["month"])
+    y_end = m.end(names["year"]) if m.group(names["year"]) else None
+    if m_start < m.start(names["day"]):
+        # "Oct. 5-7, 2025": "Oct. 5" and "7" (with the year when written)
+        first = (m.start(), m.end(names["day"]))
+        second = (m.start(names["day2"]), y_end or m.end(names["day2"]))
+    else:
+        # "10-12 October 2013": "10" and "12 October 2013"
+        first = (m.start(names["day"]), m.end(names["day"]))
+        second = (m.start(names["day2"]), y_end or m_end)
+    yield Candidate(first[0], first[1], rule.name, E.CalDate(year, month, d1))
+    yield Candidate(second[0], second[1], rule.name, E.CalDate(year, month, d2))
+
+
 def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]:
     """Yield the candidates in ``text``, in text order, never overlapping.
 
@@ -866,6 +893,9 @@ def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]
         groups["_match"] = m.group()
         if rule.op == "year_range":
             yield from _year_range(m, rule)
+            continue
+        if rule.op == "day_range":
+            yield from _day_range(m, rule, tables)
             continue
         result = _OPS[rule.op](groups, tables, text, m.start())
         if result is None:
