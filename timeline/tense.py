@@ -136,6 +136,7 @@ def _classify(words: list[str], i: int) -> str | None:
 
 
 _REACH_WORDS = 14  # words looked at on each side of the expression
+_REACH_CHARS = 110  # about that many words of news English
 
 
 def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
@@ -145,7 +146,7 @@ def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
     Words are tried nearest first, alternating left and right, first inside
     the soft clause (cut at "and" and "but"), then in the whole clause.
     """
-    left, right = clause_bounds(text, start, end)
+    left, right = clause_bounds(text, start, end, reach=_REACH_CHARS)
     before = tokens(text, left, start)[-_REACH_WORDS:]
     after = tokens(text, end, right)[:_REACH_WORDS]
     words = [w for _, w in before] + [w for _, w in after]
