@@ -563,6 +563,9 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if info is None:
         return None
     n = int(info["shift"])
+    if unit in ("decade", "century") and n == -1 and _norm(g.get("_match") or "").startswith("the "):
+        # "the past decade" is a length of time, ten years up to now
+        return E.Duration(duration_value(1, unit)), None
     # "the next day" looks from the story's last date, "next week" from today.
     anaphoric = info["anchor"] == "anaphoric" or (definite and raw_unit in _DAY_UNITS)
     return E.Shift(unit, n, anaphoric, pod), (n if n else None)
