@@ -249,6 +249,10 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         and prev is not None
         and prev.grain in (Grain.QUARTER, Grain.HALF)
     )
+    if results_news and ctx.previous_period is not None:
+        # compare with the quarter the report is about, not with a date
+        # derived from it ("a year ago" after "the third quarter")
+        prev = ctx.previous_period
     if (
         (x.anaphoric or results_news)
         and prev is not None
@@ -402,7 +406,7 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     pub = ctx.published.date()
     if x.n is None:
         prev = ctx.previous_period
-        if prev is not None and prev.grain is grain and prev.interval is not None:
+        if x.anaphoric and prev is not None and prev.grain is grain and prev.interval is not None:
             d = prev.interval.start.date()
             return _unit(d, grain, cand.mod), _prov(cand, "previous", prev.value, 0, "same-period")
         d = shift(start_of(pub, grain), grain, -1)

@@ -615,7 +615,10 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
             return None
         return E.Period(kind, n, year), None
     if g.get("theq"):
-        return E.Period("Q", None, None, None, anaphoric=True), None
+        # "the quarter" is the one just named; "the latest quarter" the last
+        # one reported, whatever was named before
+        latest = "latest" in _norm(g["theq"] or "") or "recent" in _norm(g["theq"] or "")
+        return E.Period("Q", None, None, None, anaphoric=not latest), None
     q = _norm(g["q"] or "")
     kind = "H" if q.startswith("half") else "Q"
     ordinal = t["ordinals"].get(_norm(g["ord"] or ""))
