@@ -68,10 +68,13 @@ def parse_published(published: Published) -> _dt.datetime:
     aware: the wall-clock date of the article is kept) or an ISO 8601 string.
     Anything else raises :class:`ValueError` naming the value.
 
+    ```python
     >>> parse_published("2025-01-22")
     datetime.datetime(2025, 1, 22, 0, 0)
     >>> parse_published("2025-01-22T04:56:48+05:30")
     datetime.datetime(2025, 1, 22, 4, 56, 48)
+
+    ```
     """
     if isinstance(published, _dt.datetime):
         return published.replace(tzinfo=None)
@@ -98,8 +101,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     Returns the mentions in text order; they never overlap and
     ``text[m.start:m.end] == m.text`` for each.
 
+    ```python
     >>> [(m.text, m.value) for m in extract("Talks were held on Friday.", "2025-01-22")]
     [('Friday', '2025-01-17')]
+
+    ```
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
@@ -258,9 +264,12 @@ def build(
     said") without any date expression also give events, placed on the
     publish date and marked ``dated=False``.
 
+    ```python
     >>> t = build("Talks were held on Friday. The minister will travel next week.", "2025-01-22")
     >>> [(e.when.value, e.trigger, e.factuality) for e in t]
     [('2025-01-17', 'held', 'asserted'), ('2025-W05', 'travel', 'future')]
+
+    ```
     """
     mentions = extract(text, published, options=options)
     pub = parse_published(published).date()
