@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from timeline.scanner import grammar
+from timeline.scanner import grammar, scan
 
 # No per-example deadline: CI machines are shared and timing is not what the
 # properties are about (speed is checked by bench/, against a peer).
@@ -15,6 +15,9 @@ settings.register_profile("ci", deadline=None, max_examples=200, derandomize=Tru
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 grammar()  # compile once, before any test is timed
+list(scan("Friday 3 p.m. last week, the 1990s and 2025-01-05 in a year, every Monday, now."))
+for _ch in "abcdefghijklmnopqrstuvwxyz0123456789'":
+    grammar().scanner_for(_ch)
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

@@ -32,7 +32,9 @@ def test_example_text_table(capsys: pytest.CaptureFixture[str]) -> None:
 def test_example_json_carries_every_api_field(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "dump", "--example", "--format", "json")
     assert code == 0
-    doc = json.loads(out)
+    data = json.loads(out)
+    assert data["schema"] == "timeline/v1"
+    (doc,) = data["documents"]
     assert doc["published"] == "2025-01-22"
     m = doc["mentions"][0]
     assert set(m) == {"start", "end", "text", "type", "value", "when", "why"}
@@ -52,7 +54,7 @@ def test_published_option_and_stdin(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Talks were held on Friday.")))
     code, out, _ = run(capsys, "dump", "-", "--published", "2025-01-22", "--format", "json")
     assert code == 0
-    assert json.loads(out)["events"][0]["when"]["value"] == "2025-01-17"
+    assert json.loads(out)["documents"][0]["events"][0]["when"]["value"] == "2025-01-17"
 
 
 def test_missing_dateline_asks_for_published(
@@ -80,8 +82,8 @@ def test_one_bad_file_does_not_stop_the_others(
     code, out, err = run(capsys, "dump", str(missing), str(good), "--format", "json")
     assert code == 1
     assert "missing.txt" in err and "cannot read" in err
-    docs = json.loads(out)
-    assert [d["document"] for d in docs] == [str(good)]
+    docs = json.loads(out)["documents"]
+    assert [d["id"] for d in docs] == [str(good)]
 
 
 def test_undecodable_bytes_are_replaced_and_reported(
@@ -91,8 +93,8 @@ def test_undecodable_bytes_are_replaced_and_reported(
     f.write_bytes(b"2025-01-22\nThe caf\xe9 opened on Friday.")
     code, out, err = run(capsys, "dump", str(f), "--format", "json")
     assert code == 1
-    assert "not valid UTF-8" in err
-    assert json.loads(out)["events"]
+    assert "UTF-8" in err
+    assert json.loads(out)["documents"][0]["events"]
 
 
 def test_output_file_is_written_atomically(
@@ -101,7 +103,7 @@ def test_output_file_is_written_atomically(
     target = tmp_path / "out.json"
     code, out, _ = run(capsys, "dump", "--example", "--format", "json", "-o", str(target))
     assert code == 0 and out == ""
-    assert json.loads(target.read_text())["published"] == "2025-01-22"
+    assert json.loads(target.read_text())["documents"][0]["published"] == "2025-01-22"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary left behind
 
 
@@ -137,3 +139,38 @@ def test_output_is_byte_identical_across_hash_seeds() -> None:
         )
         outs.add(done.stdout)
     assert len(outs) == 1
+
+
+def test_folder_with_glob_and_parallel_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(5):
+        (tmp_path / f"a{i}.txt").write_text(f"2025-01-2{i}\nTalks were held on Friday number {i}.")
+    (tmp_path / "skip.md").write_text("2025-01-22\nIgnored on Friday.")
+    code, serial, _ = run(capsys, "dump", str(tmp_path), "--glob", "*.txt", "--format", "jsonl")
+    assert code == 0
+    code, parallel, _ = run(capsys, "dump", str(tmp_path), "--glob", "*.txt", "--format", "jsonl", "--jobs", "2")
+    assert code == 0
+    assert serial == parallel
+    ids = {json.loads(line)["id"] for line in serial.splitlines()}
+    assert ids == {str(tmp_path / f"a{i}.txt") for i in range(5)}
+
+
+def test_jsonl_input_keeps_ids_and_survives_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text(
+        '{"id": "x1", "text": "Talks were held on Friday.", "published": "2025-01-22"}\n'
+        "not json\n"
+        '{"id": "x2", "text": "The vote is next week."}\n'
+        '{"id": "x3", "text": "They met yesterday.", "published": "2025-01-22"}\n'
+    )
+    code, out, err = run(capsys, "dump", str(f), "--format", "json")
+    assert code == 1
+    assert "in.jsonl" in err and ":2" in err
+    ids = [d["id"] for d in json.loads(out)["documents"]]
+    assert ids == ["x1", "x3"] or ids == ["x1", "x2", "x3"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "csv", "timeml", "timelinejs", "ics", "html"])
+def test_every_format_from_the_command_line(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "dump", "--example", "--format", fmt)
+    assert code == 0, err
+    assert out.strip()

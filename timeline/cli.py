@@ -7,18 +7,17 @@ still processed and written), 2 for usage errors.
 from __future__ import annotations
 
 import argparse
-import json
+import datetime as _dt
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import Any, TextIO
 
 from .api import Options, build, parse_published
 from .dateline import detect_published
-from .events import Timeline
-from .serialize import event_to_dict, mention_to_dict
+from .formats import FORMATS, ArticleResult, render
+from .inputs import InputDoc, InputError, iter_inputs
 
 __all__ = ["main"]
 
@@ -30,87 +29,54 @@ def example_text() -> str:
     return resources.files("timeline").joinpath("data/example.txt").read_text("utf-8")
 
 
-class InputError(Exception):
-    """An input that could not be processed; the message names it."""
-
-
-def _read(path: str) -> tuple[str, str | None]:
-    """Read one input as text; returns (text, warning)."""
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        return (
-            text,
-            f"{path}: not valid UTF-8 (byte {exc.start}); undecodable bytes replaced with U+FFFD",
-        )
-
-
-def _document(
-    path: str, args: argparse.Namespace, options: Options
-) -> tuple[dict[str, Any], Timeline, list[str]]:
-    warnings: list[str] = []
-    if path == EXAMPLE_NAME:
-        text = example_text()
-    else:
-        text, warning = _read(path)
-        if warning:
-            warnings.append(warning)
+def _published_for(doc: InputDoc, args: argparse.Namespace) -> tuple[_dt.date, str]:
+    """The publish date: --published, then the source's own, then the dateline."""
     if args.published is not None:
-        published = parse_published(args.published)
-        source = "option"
-    else:
-        found = detect_published(text)
-        if found is None:
-            raise InputError(
-                f"{path}: no publish date found in the opening lines; give one with --published YYYY-MM-DD"
-            )
-        published = parse_published(found)
-        source = "dateline"
-    timeline = build(text, published, options=options, document=path, undated=args.undated)
-    doc = {
-        "document": path,
-        "published": published.date().isoformat(),
-        "published_from": source,
-        "mentions": [mention_to_dict(m) for m in timeline.mentions],
-        "events": [event_to_dict(e) for e in timeline],
-    }
-    return doc, timeline, warnings
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def render_text(doc: dict[str, Any], timeline: Timeline, out: TextIO) -> None:
-    """The terminal table: date, grain, the phrase as written, and the event."""
-    out.write(f"{doc['document']}  (published {doc['published']}, from {doc['published_from']})\n")
-    rows = [("DATE", "GRAIN", "PHRASE", "EVENT")]
-    for e in timeline:
-        event = (f"{e.trigger}: " if e.trigger else "") + e.text
-        phrase = e.mention.text if e.mention else "(undated)"
-        rows.append((e.when.value, str(e.when.grain or ""), phrase, _clip(event, 90)))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for r in rows:
-        out.write(
-            f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}\n".rstrip()
-            + "\n"
+        return parse_published(args.published).date(), "option"
+    if doc.published is not None:
+        return doc.published, doc.published_from or "source"
+    found = detect_published(doc.text)
+    if found is None:
+        raise _Failure(
+            f"{doc.id}: no publish date found in the opening lines; "
+            "give one with --published YYYY-MM-DD"
         )
-    if not len(timeline):
-        out.write("  (no dated events)\n")
-    others = [m for m in timeline.mentions if m.interval is None]
-    if others:
-        out.write(
-            "  other expressions: " + ", ".join(f"{m.text} = {m.value}" for m in others) + "\n"
-        )
+    return found, "dateline"
+
+
+class _Failure(Exception):
+    """One input that could not be processed; the message names it."""
+
+
+def _process(job: tuple[InputDoc, str | None, str, bool]) -> ArticleResult | str:
+    """Build one article's timeline (runs in a worker with --jobs)."""
+    doc, published, domain, undated = job
+    ns = argparse.Namespace(published=published)
+    try:
+        day, source = _published_for(doc, ns)
+    except _Failure as exc:
+        return str(exc)
+    timeline = build(doc.text, day, options=Options(domain=domain), document=doc.id, undated=undated)
+    return ArticleResult(doc.id, day, source, doc.text, timeline)
+
+
+class _Progress:
+    """A one-line progress counter on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.on = total > 1 and sys.stderr.isatty()
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.on:
+            sys.stderr.write(f"\rtimeline: {self.done}/{self.total} articles")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.on:
+            sys.stderr.write("\n")
 
 
 def _write_atomic(path: str, content: str) -> None:
@@ -127,13 +93,24 @@ def _write_atomic(path: str, content: str) -> None:
         raise
 
 
+def _emit(content: str, output: str | None) -> int:
+    if output:
+        try:
+            _write_atomic(output, content)
+        except OSError as exc:
+            print(f"timeline: {output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        return 0
+    # bytes, so that the CRLF line ends of CSV and iCalendar pass unchanged
+    sys.stdout.buffer.write(content.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
 def _cmd_dump(args: argparse.Namespace) -> int:
-    inputs = list(args.files)
-    if args.example:
-        inputs.insert(0, EXAMPLE_NAME)
-    if not inputs:
+    if not args.files and not args.example:
         print(
-            "timeline dump: give one or more FILEs, '-' for standard input, or --example",
+            "timeline dump: give one or more FILEs or folders, '-' for standard input, or --example",
             file=sys.stderr,
         )
         return 2
@@ -143,50 +120,82 @@ def _cmd_dump(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"timeline dump: {exc}", file=sys.stderr)
             return 2
-    options = Options(domain=args.domain)
+    if args.jobs < 1:
+        print("timeline dump: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if args.format == "semeval":
+        return _dump_semeval(args)
     status = 0
-    docs: list[dict[str, Any]] = []
-    import io
-
-    text_out = io.StringIO()
-    for path in inputs:
-        try:
-            doc, timeline, warnings = _document(path, args, options)
-        except InputError as exc:
-            print(f"timeline: {exc}", file=sys.stderr)
+    docs: list[InputDoc] = []
+    if args.example:
+        docs.append(InputDoc(EXAMPLE_NAME, example_text(), None, None))
+    for item in iter_inputs(args.files, glob=args.glob):
+        if isinstance(item, InputError):
+            print(f"timeline: {item}", file=sys.stderr)
             status = 1
             continue
-        for w in warnings:
-            print(f"timeline: {w}", file=sys.stderr)
+        if item.warning:
+            print(f"timeline: {item.warning}", file=sys.stderr)
             status = 1
-        docs.append(doc)
-        if args.format == "text":
-            if text_out.tell():
-                text_out.write("\n")
-            render_text(doc, timeline, text_out)
-    if args.format == "json":
-        content = (
-            json.dumps(
-                docs if len(inputs) != 1 else (docs[0] if docs else []),
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        docs.append(item)
+    jobs = [(d, args.published, args.domain, args.undated) for d in docs]
+    progress = _Progress(len(jobs))
+    results: list[ArticleResult] = []
+    outcomes: Iterable[ArticleResult | str]
+    if args.jobs > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=args.jobs)
+        outcomes = pool.map(_process, jobs, chunksize=4)  # keeps input order
     else:
-        content = text_out.getvalue()
-    if args.output:
-        try:
-            _write_atomic(args.output, content)
-        except OSError as exc:
-            print(f"timeline: {args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-    else:
-        sys.stdout.write(content)
-    return status
+        pool = None
+        outcomes = map(_process, jobs)
+    try:
+        for outcome in outcomes:
+            progress.step()
+            if isinstance(outcome, str):
+                print(f"timeline: {outcome}", file=sys.stderr)
+                status = 1
+            else:
+                results.append(outcome)
+    finally:
+        progress.close()
+        if pool is not None:
+            pool.shutdown()
+    color = (
+        args.format == "text"
+        and not args.output
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
+    content = render(results, args.format, color=color)
+    return max(status, _emit(content, args.output))
+
+
+def _dump_semeval(args: argparse.Namespace) -> int:
+    if not args.entity:
+        print("timeline dump: --format semeval needs --entity NAME", file=sys.stderr)
+        return 2
+    from .semeval import dump_main
+
+    content, errors, status = dump_main(args.files, args.entity, published=args.published)
+    for msg in errors:
+        print(f"timeline: {msg}", file=sys.stderr)
+    if status == 2:
+        return 2
+    return max(status, _emit(content, args.output))
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.timelines is not None:
+        from .semeval import eval_main
+
+        out, code = eval_main(args.timelines, args.entity, fmt=args.format, output_dir=args.write)
+        (sys.stdout if code == 0 else sys.stderr).write(out)
+        return code
+    if args.corpus is None:
+        print("timeline eval: give CORPUS_DIR or --timelines DIR", file=sys.stderr)
+        return 2
     if args.events:
         from .event_eval import run_events
 
@@ -208,37 +217,46 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("dump", help="print the timeline of one or more articles")
     d.add_argument(
-        "files", nargs="*", metavar="FILE", help="article text files; '-' reads standard input"
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="text, HTML or JSON Lines files, or folders; '-' reads standard input",
     )
+    d.add_argument("--example", action="store_true", help="also run on the built-in example article")
     d.add_argument(
-        "--example", action="store_true", help="also run on the built-in example article"
+        "--published", metavar="DATE", help="publish date (ISO 8601); default: the source's own, or the dateline"
     )
-    d.add_argument(
-        "--published", metavar="DATE", help="publish date (ISO 8601); default: read the dateline"
-    )
-    d.add_argument("--format", choices=["text", "json"], default="text")
+    d.add_argument("--format", choices=[*FORMATS, "semeval"], default="text")
+    d.add_argument("--glob", default="*", help="in folders, only files whose name matches (default: *)")
+    d.add_argument("--jobs", type=int, default=1, metavar="N", help="process N articles in parallel")
     d.add_argument("--domain", choices=["auto", "news", "narrative"], default="auto")
     d.add_argument(
         "--undated",
         action="store_true",
         help="also place undated reported events ('... said') on the publish date",
     )
+    d.add_argument("--entity", metavar="NAME", help="with --format semeval: the target entity")
     d.add_argument(
         "-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output"
     )
     d.set_defaults(func=_cmd_dump)
     e = sub.add_parser("eval", help="score against TimeML gold (TempEval-3 style)")
-    e.add_argument("corpus", metavar="CORPUS_DIR")
+    e.add_argument("corpus", metavar="CORPUS_DIR", nargs="?")
     e.add_argument("--domain", choices=["auto", "news", "narrative", "narratives"], default="auto")
-    e.add_argument(
-        "--errors", action="store_true", help="list every miss, spurious hit and wrong value"
-    )
+    e.add_argument("--errors", action="store_true", help="list every miss, spurious hit and wrong value")
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.add_argument(
         "--events",
         action="store_true",
         help="score event attachment against the corpus's EVENT-TIMEX3 TLINKs instead",
     )
+    e.add_argument(
+        "--timelines",
+        metavar="DIR",
+        help="SemEval-2015 Task 4: score entity timelines against the gold in DIR",
+    )
+    e.add_argument("--entity", metavar="NAME", help="with --timelines: only this entity")
+    e.add_argument("--write", metavar="DIR", help="with --timelines: also write our timelines here")
     e.set_defaults(func=_cmd_eval)
     return p
 

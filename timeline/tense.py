@@ -102,6 +102,8 @@ def _classify(words: list[str], i: int) -> str | None:
     prev = words[i - 1] if i > 0 else ""
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
+    if w in ("can", "could", "may", "might", "should", "must") and prev not in ("a", "the", "in"):
+        return PRESENT  # a modal gives no direction: the nearest date wins
     if w == "would":
         # reported plans: "said it would open on Friday"; but "would have"
         return PAST if nxt == "have" else FUTURE
