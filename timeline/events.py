@@ -116,7 +116,10 @@ def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
     prev = words[i - 1][1].lower() if i else ""
     if w in _AUX:
         # "had sales of $154 million": a main verb when no verb follows it
-        nxt = words[i + 1][1].lower() if i + 1 < len(words) else ""
+        j = i + 1
+        while j < len(words) and words[j][1].lower() in _ADVERBS:
+            j += 1  # "had just ended"
+        nxt = words[j][1].lower() if j < len(words) else ""
         return w in ("had", "has", "have", "was", "were") and not (
             nxt.endswith(("ed", "ing")) or nxt in IRREGULAR_PAST or nxt in _PARTICIPLES
             or nxt in _AUX or nxt in _NEGATORS or nxt in ("to", "n't")
@@ -193,6 +196,10 @@ def _verb_group(words: list[tuple[int, str]], i: int) -> tuple[str, str]:
 _TIME_NOUNS = frozenset(
     "period quarter quarters year years month months week weeks day days time season half".split()
 )
+_ADVERBS = frozenset(
+    "just also already not never still recently only even now then again really reportedly "
+    "initially previously first finally".split()
+)
 _PREPOSITIONS = frozenset("on in at of during for since by from until through".split())
 # Dates that can modify a noun directly: years, quarters, compounds.
 _MODIFIER = re.compile(r"(?:^\d{4}$|quarter$|-\w+$|\d{4}s?$)")
@@ -244,6 +251,13 @@ def attach_one(text: str, mention: Mention) -> Attachment:
             if j + 1 >= len(words) or text[end_j : words[j + 1][0]] != " ":
                 break
         chosen = head
+    # A date in an opening prepositional phrase ("In composite trading
+    # Friday, the shares closed ...") dates the clause after the comma.
+    if chosen is None and _fronted(text, before, mention.end):
+        s_left, s_right = sentence_bounds(text, mention.start, mention.end)
+        ahead = _words(text, mention.end, s_right)
+        words = before + ahead
+        chosen = next((i for i in range(n, min(len(words), n + 25)) if _is_verb(words, i)), None)
     # 2. an event noun right before the date: "the bombings on Aug. 7",
     #    "a news conference Friday", "growth in recent years"
     if chosen is None and n:
@@ -264,6 +278,15 @@ def attach_one(text: str, mention: Mention) -> Attachment:
     if chosen is None:
         window = range(n - 1, max(-1, n - 12), -1)
         chosen = next((i for i in window if _is_verb(words, i)), None)
+        if chosen is not None and chosen > 0 and words[chosen - 1][1].lower() == "to":
+            # "extended their offers to acquire X Friday": the finite verb
+            finite = next(
+                (k for k in range(chosen - 2, max(-1, chosen - 10), -1)
+                 if _is_verb(words, k) and words[k - 1][1].lower() != "to"),
+                None,
+            )
+            if finite is not None:
+                chosen = finite
         if chosen is None:
             chosen = next((i for i in window if _is_event_noun(words, i)), None)
     # 4. a date that opens its clause dates what follows: verbs first
@@ -294,6 +317,19 @@ def attach_one(text: str, mention: Mention) -> Attachment:
     if tense == FUTURE and factuality == "asserted":
         factuality = "future"
     return Attachment(w, o, tense or "none", aspect, factuality)
+
+
+_OPENERS = frozenset("in on at during for after before since by through over".split())
+
+
+def _fronted(text: str, before: list[tuple[int, str]], end: int) -> bool:
+    """Whether the date closes an opening phrase: "In ... trading Friday, ..."."""
+    if not before or text[end : end + 1] != ",":
+        return False
+    first = before[0][1].lower()
+    return first in _OPENERS and len(before) <= 8 and not any(
+        w.lower() in IRREGULAR_PAST or w.lower().endswith("ed") for _, w in before[1:]
+    )
 
 
 def trigger_for(text: str, mention: Mention) -> tuple[str | None, int | None, str]:
