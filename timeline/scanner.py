@@ -102,33 +102,29 @@ class Grammar:
         """The matches the master regex finds, leftmost first, never
         overlapping; at each gated position only the rules that can begin with
         the character found there are tried."""
-        search = self.gate.search
         scanner_for = self.scanner_for
-        pos = 0
-        while True:
-            g = search(text, pos)
-            if g is None:
-                return
+        end = 0
+        for g in self.gate.finditer(text):
             p = g.start()
+            if p < end:
+                continue  # inside the last match
             sub = scanner_for(text[p])
             m = sub.match(text, p) if sub is not None else None
-            if m is None:
-                pos = p + 1
-                continue
-            yield m
-            pos = m.end() if m.end() > p else p + 1
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def _norm(word: str) -> str:
     return _SPACES.sub(" ", word.strip().lower())
 
 
-# Tables whose words are capitalised in running text ("March" the month, not
-# "march" the verb): matched as written or in capitals, never in lower case.
 # Tables whose words are whole expressions by themselves.
 _STANDALONE_TABLES = frozenset({"refs", "sets", "holidays", "weekdays", "months", "units"})
 # Tables used only by domain-only rules: kept out of the main gate.
 _DOMAIN_TABLES = frozenset({"narrative_refs"})
+# Tables whose words are capitalised in running text ("March" the month, not
+# "march" the verb): matched as written or in capitals, never in lower case.
 _CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
 _SIMPLE_IGNORECASE = re.compile(r"\(\?i:((?:[A-Za-z'-]|\{S\})+(?:\|(?:[A-Za-z'-]|\{S\})+)*)\)")
 
