@@ -576,6 +576,9 @@ def _holiday_date(key: str, year: int) -> _dt.date:
         return _nth_weekday(year, 5, 1, -1)
     if key == "labor":
         return _nth_weekday(year, 9, 1, 1)
+    if key == "election":
+        # US Election Day: the Tuesday after the first Monday of November
+        return _nth_weekday(year, 11, 1, 1) + _dt.timedelta(days=1)
     return _easter(year)
 
 
@@ -600,6 +603,8 @@ def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
         (d, d + _dt.timedelta(days=1))
         for d in (_holiday_date(x.key, y) for y in (pub.year - 1, pub.year, pub.year + 1))
     ]
+    if reason == "default:past":
+        sign, reason = None, "default:nearest"  # a holiday weeks ahead is likelier
     d = _choose(options, pub, sign, cand.direction is not None)
     return _unit(d, Grain.DAY, cand.mod), _prov(
         cand, "published", value_for(pub, Grain.DAY), sign, reason

@@ -415,8 +415,11 @@ def _year(text: str) -> tuple[int, bool]:
 
 
 def _mod(g: Groups, tables: Tables) -> str | None:
+    if g.get("ye"):
+        return "END"  # "year-end"
     if g.get("mod"):
-        return str(tables["modifiers"].get(_norm(g["mod"] or "")))
+        found = tables["modifiers"].get(_norm(g["mod"] or ""))
+        return str(found) if found else None
     for key in ("pos", "dpos"):
         if g.get(key):
             return _POS_MODS.get(
@@ -470,8 +473,15 @@ def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("named"):
-        hour = 12 if _norm(g["named"] or "") == "noon" else 0
+        hour = 0 if _norm(g["named"] or "") == "midnight" else 12
         minute: int | None = 0
+    elif g.get("inthe"):
+        hour = int(g["hour"] or 0)
+        minute = None
+        if _norm(g["inthe"] or "") in ("afternoon", "evening", "night") and hour < 12:
+            hour += 12
+        if _norm(g["inthe"] or "") == "night" and hour in (13, 14, 15, 16):
+            hour -= 12  # "2 in the night" is early morning
     else:
         hour = int(g["hour"] or 0)
         minute = _int(g, "minute")
@@ -644,7 +654,15 @@ def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Season(code, year, shift), shift if shift in (-1, 1) else None
 
 
+_DECADE_WORDS = {
+    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
+    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
+}
+
+
 def _op_decade(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if g.get("decword"):
+        return E.Decade(_DECADE_WORDS[_norm(g["decword"] or "")], century_known=False), None
     raw = (g["dec"] or "").lstrip("'’")
     if len(raw) == 2:
         return E.Decade(int(raw), century_known=False), None
@@ -690,6 +708,11 @@ def _op_week_of_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     ordinal = _norm(g["ord"] or "")
     n = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(ordinal, -1)
     return E.WeekOfMonth(n, _month(g["month"] or "", t), _int(g, "year")), None
+
+
+def _op_year_end(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    """ "year-end", "by year's end": the end of the publication's year."""
+    return E.Shift("year", 0), None
 
 
 def _op_year_range(g: Groups, t: Tables, text: str, start: int) -> OpResult:
@@ -823,6 +846,7 @@ _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "century": _op_century,
     "year": _op_year,
     "year_range": _op_year_range,
+    "year_end": _op_year_end,
     "day_range": _op_year_range,
     "week_of_month": _op_week_of_month,
     "spoken_year": _op_spoken_year,
