@@ -26,7 +26,7 @@ from .expr import (
 from .model import Grain, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
-from .tense import tense_at
+from .tense import tense_of
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
 
@@ -125,7 +125,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     # derived from it do not move it, so one wrong guess cannot drift on.
     story: TimeValue | None = None
     for i, cand in enumerate(candidates):
-        tense = tense_at(text, cand.start, cand.end)[0] if _needs_tense(cand) else None
+        tense = tense_of(text, cand.start, cand.end) if _needs_tense(cand) else None
         if (
             not narrative
             and cand.direction is None

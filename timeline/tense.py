@@ -155,7 +155,22 @@ def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
     after = tokens(text, end, right)[:_REACH_WORDS]
     words = [w for _, w in before] + [w for _, w in after]
     offsets = [o for o, _ in before] + [o for o, _ in after]
-    n = len(before)
+    i = _search(words, len(before))
+    return (None, None) if i is None else (_classify(words, i), offsets[i])
+
+
+def tense_of(text: str, start: int, end: int) -> str | None:
+    """The tense alone, as :func:`tense_at` finds it, without word offsets."""
+    left, right = clause_bounds(text, start, end, reach=_REACH_CHARS)
+    before = _WORD.findall(text[left:start].lower())[-_REACH_WORDS:]
+    words = before + _WORD.findall(text[end:right].lower())[:_REACH_WORDS]
+    i = _search(words, len(before))
+    return None if i is None else _classify(words, i)
+
+
+def _search(words: list[str], n: int) -> int | None:
+    """Index of the nearest word that shows a tense; the word list holds ``n``
+    words before the expression and the rest after it."""
     soft_lo = max((i + 1 for i in range(n) if words[i] in _SOFT_WORDS), default=0)
     soft_hi = min((i for i in range(n, len(words)) if words[i] in _SOFT_WORDS), default=len(words))
     seen: set[int] = set()
@@ -165,9 +180,8 @@ def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
             for i in (li, ri):
                 if lo <= i < hi and i not in seen:
                     seen.add(i)
-                    found = _classify(words, i)
-                    if found is not None:
-                        return found, offsets[i]
+                    if _classify(words, i) is not None:
+                        return i
             li -= 1
             ri += 1
-    return None, None
+    return None
