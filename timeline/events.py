@@ -130,8 +130,10 @@ def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
         return False  # "a retired diplomat", "the planned merger"
     if w in IRREGULAR_PAST or w in _PARTICIPLES:
         return True
-    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS:
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS and words[i][1][:1].islower():
         return True
+    if len(w) > 5 and w.endswith("ing") and w not in _NOT_ING and words[i][1][:1].islower():
+        return True  # "bidding $1.9 billion", "closing unchanged", "arriving in 1966"
     # base forms after a modal, "to" or "did": "will meet", "to divest"
     return words[i][1][:1].islower() and (
         prev in _MODALS or prev in ("to", "did", "didn't", "not", "n't")
@@ -151,8 +153,17 @@ def _is_event_noun(words: list[tuple[int, str]], i: int) -> bool:
     return len(w) > 5 and w.endswith(("ing", "ings")) and prev in _DETERMINERS
 
 
+_NOT_ING = frozenset(
+    """
+    during including according following morning evening nothing something anything
+    everything building meeting spring string thing things king ring bring sing
+    outstanding remaining leading existing pending ongoing
+    """.split()
+)
 _NOT_VERBS = frozenset(
     """
+    unchanged preferred wooded wanted deadlocked
+
     united based related limited hundred indeed proposed expected scheduled planned so-called
     armed advanced detailed named concerned interested involved supposed alleged unnamed
     unidentified aged biased skilled talented
