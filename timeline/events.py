@@ -121,8 +121,12 @@ def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
             j += 1  # "had just ended"
         nxt = words[j][1].lower() if j < len(words) else ""
         return w in ("had", "has", "have", "was", "were") and not (
-            nxt.endswith(("ed", "ing")) or nxt in IRREGULAR_PAST or nxt in _PARTICIPLES
-            or nxt in _AUX or nxt in _NEGATORS or nxt in ("to", "n't")
+            nxt.endswith(("ed", "ing"))
+            or nxt in IRREGULAR_PAST
+            or nxt in _PARTICIPLES
+            or nxt in _AUX
+            or nxt in _NEGATORS
+            or nxt in ("to", "n't")
         )
     if w in _FUNCTION or w in _MODALS:
         return False
@@ -244,19 +248,25 @@ def attach_one(text: str, mention: Mention) -> Attachment:
         after = _words(text, mention.end + 2, right)
         words = before + after
     gap = text[mention.end + (2 if possessive else 0) : after[0][0]] if after else ""
-    determined = bool(before) and before[-1][1].lower() in _DETERMINERS and (
-        text[before[-1][0] + len(before[-1][1]) : mention.start] == " "
+    determined = (
+        bool(before)
+        and before[-1][1].lower() in _DETERMINERS
+        and (text[before[-1][0] + len(before[-1][1]) : mention.start] == " ")
     )
     if after and gap == " " and (possessive or determined or _MODIFIER.search(mention.text)):
         head = None
         for j in range(n, min(len(words), n + 5)):
             raw = words[j][1]
             w = raw.lower()
-            if w in _FUNCTION or w in _AUX or w in _MODALS or _is_verb(words, j):
+            if w in _FUNCTION or w in _AUX or w in _MODALS:
                 break
-            if not possessive and (w.endswith(("ly", "ing")) or raw[:1].isupper()):
+            if _is_verb(words, j) and not w.endswith("ing"):
+                break  # "Friday's blast shook ...": the noun phrase has ended
+            if not (possessive or determined) and (
+                _is_verb(words, j) or w.endswith(("ly", "ing")) or raw[:1].isupper()
+            ):
                 break
-            if w not in _TIME_NOUNS:
+            if w not in _TIME_NOUNS and not raw[:1].isupper():
                 head = j
             end_j = words[j][0] + len(raw)
             if j + 1 >= len(words) or text[end_j : words[j + 1][0]] != " ":
@@ -269,6 +279,12 @@ def attach_one(text: str, mention: Mention) -> Attachment:
         ahead = _words(text, mention.end, s_right)
         words = before + ahead
         chosen = next((i for i in range(n, min(len(words), n + 25)) if _is_verb(words, i)), None)
+    # "now", "currently": the verb right after ("is now located", "now sees")
+    if chosen is None and mention.value.endswith("_REF") and " " not in mention.text.strip():
+        chosen = next((i for i in range(n, min(len(words), n + 3)) if _is_verb(words, i)), None)
+    # a clause joined by "but" starts afresh: "... filed a lawsuit, but in March
+    # a judge ruled"
+    cut = max((i + 1 for i in range(n) if words[i][1].lower() == "but"), default=0)
     # 2. an event noun right before the date: "the bombings on Aug. 7",
     #    "a news conference Friday", "growth in recent years"
     if chosen is None and n:
@@ -287,13 +303,21 @@ def attach_one(text: str, mention: Mention) -> Attachment:
                     break  # "a conference at ...": a preposition ends the object
     # 3. the nearest verb on the left, then the nearest event noun
     if chosen is None:
-        window = range(n - 1, max(-1, n - 12), -1)
+        window = range(n - 1, max(cut - 1, n - 12), -1)
         chosen = next((i for i in window if _is_verb(words, i)), None)
+        if chosen is not None and words[chosen][1].lower() in _REPORTING and chosen < n - 2:
+            # "said net income for the third quarter fell": the reported verb
+            ahead = next((i for i in range(n, min(len(words), n + 3)) if _is_verb(words, i)), None)
+            if ahead is not None:
+                chosen = ahead
         if chosen is not None and chosen > 0 and words[chosen - 1][1].lower() == "to":
             # "extended their offers to acquire X Friday": the finite verb
             finite = next(
-                (k for k in range(chosen - 2, max(-1, chosen - 10), -1)
-                 if _is_verb(words, k) and words[k - 1][1].lower() != "to"),
+                (
+                    k
+                    for k in range(chosen - 2, max(-1, chosen - 10), -1)
+                    if _is_verb(words, k) and words[k - 1][1].lower() != "to"
+                ),
                 None,
             )
             if finite is not None:
@@ -312,11 +336,16 @@ def attach_one(text: str, mention: Mention) -> Attachment:
     # 5. no verb or event noun: a present-tense verb ("holds", "says") or
     #    failing that the nearest content word of the clause
     if chosen is None:
-        order = [i for i in range(n - 1, max(-1, n - 8), -1)] + list(range(n, min(len(words), n + 8)))
+        order = [i for i in range(n - 1, max(-1, n - 8), -1)] + list(
+            range(n, min(len(words), n + 8))
+        )
         content = [
-            i for i in order
-            if words[i][1].lower() not in _FUNCTION and words[i][1].lower() not in _AUX
-            and words[i][1].lower() not in _TIME_NOUNS and not words[i][1][:1].isupper()
+            i
+            for i in order
+            if words[i][1].lower() not in _FUNCTION
+            and words[i][1].lower() not in _AUX
+            and words[i][1].lower() not in _TIME_NOUNS
+            and not words[i][1][:1].isupper()
         ]
         chosen = next((i for i in content if words[i][1].lower().endswith("s")), None)
         if chosen is None and content:
@@ -338,8 +367,14 @@ def _fronted(text: str, before: list[tuple[int, str]], end: int) -> bool:
     if not before or text[end : end + 1] != ",":
         return False
     first = before[0][1].lower()
-    return first in _OPENERS and len(before) <= 8 and not any(
-        w.lower() in IRREGULAR_PAST or w.lower().endswith("ed") for _, w in before[1:]
+    if len(before) <= 2 and not any(
+        w.lower() in IRREGULAR_PAST or w.lower().endswith("ed") for _, w in before
+    ):
+        return True  # "Sometime next year, ...", "Late Friday, ..."
+    return (
+        first in _OPENERS
+        and len(before) <= 12
+        and not any(w.lower() in IRREGULAR_PAST or w.lower().endswith("ed") for _, w in before[1:])
     )
 
 
@@ -376,8 +411,18 @@ def attach(
         a = attach_one(text, mention)
         s, e = sentence_bounds(text, mention.start, mention.end)
         events.append(
-            _event(text, s, e, mention.when, mention, a, len(events), document, published,
-                   Source(document, published, mention.start, mention.end))
+            _event(
+                text,
+                s,
+                e,
+                mention.when,
+                mention,
+                a,
+                len(events),
+                document,
+                published,
+                Source(document, published, mention.start, mention.end),
+            )
         )
     if undated and published is not None:
         events.extend(_undated(text, mentions, document, published, len(events)))
@@ -424,7 +469,9 @@ def _undated(
     from .model import Grain
 
     dated = [(m.start, m.end) for m in mentions if m.type in ("DATE", "TIME")]
-    day = TimeValue("DATE", value_for(published, Grain.DAY), Grain.DAY, interval_for(published, Grain.DAY))
+    day = TimeValue(
+        "DATE", value_for(published, Grain.DAY), Grain.DAY, interval_for(published, Grain.DAY)
+    )
     out: list[Event] = []
     for m in _WORD.finditer(text):
         if m.group().lower() not in _REPORTING:
@@ -433,11 +480,25 @@ def _undated(
         if any(s <= ms < e for ms, _ in dated) or (out and out[-1].text_start >= s):
             continue
         words = _words(text, max(s, m.start() - 40), m.end())
-        a = Attachment(m.group(), m.start(), "past" if m.group().lower() != "says" else "present",
-                       *_verb_group(words, len(words) - 1))
+        a = Attachment(
+            m.group(),
+            m.start(),
+            "past" if m.group().lower() != "says" else "present",
+            *_verb_group(words, len(words) - 1),
+        )
         out.append(
-            _event(text, s, e, day, None, a, position + len(out), document, published,
-                   Source(document, published, m.start(), m.end()))
+            _event(
+                text,
+                s,
+                e,
+                day,
+                None,
+                a,
+                position + len(out),
+                document,
+                published,
+                Source(document, published, m.start(), m.end()),
+            )
         )
     return out
 
@@ -583,7 +644,13 @@ class Timeline:
         """Events whose interval overlaps ``[start, end)``."""
         lo = _as_datetime(start)
         hi = _as_datetime(end)
-        return self._keep(lambda e: e.when.interval is not None and e.when.interval.start < hi and lo < e.when.interval.end)
+        return self._keep(
+            lambda e: (
+                e.when.interval is not None
+                and e.when.interval.start < hi
+                and lo < e.when.interval.end
+            )
+        )
 
     def mentioning(self, keyword: str) -> Timeline:
         """Events whose sentence mentions ``keyword`` (case-insensitive)."""
