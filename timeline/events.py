@@ -307,9 +307,11 @@ def attach_one(text: str, mention: Mention) -> Attachment:
         chosen = next((i for i in window if _is_verb(words, i)), None)
         if chosen is not None and words[chosen][1].lower() in _REPORTING and chosen < n - 2:
             # "said net income for the third quarter fell": the reported verb
-            ahead = next((i for i in range(n, min(len(words), n + 3)) if _is_verb(words, i)), None)
-            if ahead is not None:
-                chosen = ahead
+            reported = next(
+                (i for i in range(n, min(len(words), n + 3)) if _is_verb(words, i)), None
+            )
+            if reported is not None:
+                chosen = reported
         if chosen is not None and chosen > 0 and words[chosen - 1][1].lower() == "to":
             # "extended their offers to acquire X Friday": the finite verb
             finite = next(
