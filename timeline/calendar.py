@@ -162,7 +162,10 @@ def value_for(day: _dt.date, grain: Grain) -> str:
         return f"{day.year:04d}-H{1 if day.month <= 6 else 2}"
     if grain is Grain.SEASON:
         start = start_of(day, Grain.SEASON)
-        return f"{start.year:04d}-{_SEASON_CODE[start.month]}"
+        # A winter is named by the year of its January: December 2024 to
+        # February 2025 is 2025-WI.
+        year = start.year + 1 if start.month == 12 else start.year
+        return f"{year:04d}-{_SEASON_CODE[start.month]}"
     if grain is Grain.YEAR:
         return f"{day.year:04d}"
     if grain is Grain.DECADE:

@@ -205,6 +205,7 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
         return _unit(d, grain, cand.mod), _prov(
             cand, "published", value_for(pub, Grain.DAY), sign, reason
         )
+    # In a story, "the next year" and "the year" follow the story, not today.
     base, base_grain, kind, base_value = _anchor(
         x.anaphoric or (x.definite and ctx.story is not None), ctx
     )
@@ -455,8 +456,11 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
 
     pub = ctx.published.date()
     month = SEASON_START[x.season]
+    # A winter belongs to the year of its January ("the winter of 1919" began
+    # in December 1918).
+    back = 1 if x.season == "WI" else 0
     if x.year is not None:
-        d = _dt.date(x.year, month, 1)
+        d = _dt.date(x.year - back, month, 1)
         return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "none", None, None, "absolute")
     story = ctx.story
     if (
@@ -465,7 +469,7 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
         and x.shift is None
         and story.grain is Grain.YEAR
     ):
-        d = _dt.date(story.interval.start.year, month, 1)
+        d = _dt.date(story.interval.start.year - back, month, 1)
         return _unit(d, Grain.SEASON, cand.mod), _prov(
             cand, "previous", story.value, None, "narrative:story-year"
         )
@@ -534,6 +538,12 @@ def _r_clock(cand: Candidate, x: E.Clock, ctx: Context) -> Resolved | None:
             return None
         day = got[0].interval.start.date()
         prov = got[1]
+    elif ctx.story is not None and ctx.previous is not None and ctx.previous.grain in (
+        Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE
+    ) and ctx.previous.interval is not None:
+        # "At 11 a.m." after "on 11 November 1918": the story's day
+        day = ctx.previous.interval.start.date()
+        prov = _prov(cand, "previous", ctx.previous.value, 0, "narrative:story-day")
     else:
         day = ctx.published.date()
         prov = _prov(cand, "published", value_for(day, Grain.DAY), 0, "default:publication-day")

@@ -572,9 +572,10 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if unit in ("decade", "century") and n == -1 and _norm(g.get("_match") or "").startswith("the "):
         # "the past decade" is a length of time, ten years up to now
         return E.Duration(duration_value(1, unit)), None
-    # "the next day" looks from the story's last date, "next week" from today.
+    # "the next day" looks from the story's last date, "next week" from today;
+    # "the next year" does too in a story (see the resolver).
     anaphoric = info["anchor"] == "anaphoric" or (definite and raw_unit in _DAY_UNITS)
-    return E.Shift(unit, n, anaphoric, pod), (n if n else None)
+    return E.Shift(unit, n, anaphoric, pod, definite=definite), (n if n else None)
 
 
 def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
