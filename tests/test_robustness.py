@@ -162,3 +162,28 @@ def test_scan_never_overlaps() -> None:
     for c in scan(text):
         assert c.start >= end
         end = c.end
+
+
+def test_narrative_only_rules_stay_linear() -> None:
+    """Domain-only candidates are merged with a binary search, not a scan."""
+    options = timeline.Options(domain="narrative")
+
+    def best(text: str) -> float:
+        return min(_timed(lambda: timeline.extract(text, "2009-12-19", options=options)) for _ in range(3))
+
+    def make(n: int) -> str:
+        return "In 1916 the winter came. " + "winter former " * (n // 14)
+
+    ratios = []
+    for _ in range(3):
+        ratio = best(make(80_000)) / max(best(make(20_000)), 1e-6)
+        ratios.append(ratio)
+        if ratio < 8.0:
+            break
+    assert min(ratios) < 8.0
+
+
+def _timed(fn: object) -> float:
+    t0 = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - t0

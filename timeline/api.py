@@ -210,18 +210,23 @@ def _needs_tense(cand: Candidate) -> bool:
 
 
 def _merge(main: list[Candidate], extra: Iterable[Candidate]) -> list[Candidate]:
-    """Add the extra candidates that overlap none of the main ones, in text order."""
-    taken = [(c.start, c.end) for c in main]
-    starts = [c.start for c in main]
-    merged = list(main)
+    """Add the domain-only candidates: each replaces the main candidates that it
+    wholly covers ("the night of April 18, 1775" over "April 18, 1775"), and
+    is dropped when it only partly overlaps one.  Both lists are sorted and
+    free of overlaps, so a binary search finds the overlapping run."""
+    starts = [m.start for m in main]
+    ends = [m.end for m in main]
+    dropped: set[int] = set()
+    added: list[Candidate] = []
     for c in extra:
-        i = bisect.bisect_right(starts, c.start)
-        before = taken[i - 1] if i else None
-        after = taken[i] if i < len(taken) else None
-        if (before is None or before[1] <= c.start) and (after is None or c.end <= after[0]):
-            merged.append(c)
-    merged.sort(key=lambda c: c.start)
-    return merged
+        lo = bisect.bisect_right(ends, c.start)
+        hi = bisect.bisect_left(starts, c.end)
+        run = range(lo, hi)
+        if all(c.start <= starts[k] and ends[k] <= c.end for k in run):
+            dropped.update(run)
+            added.append(c)
+    kept = [m for k, m in enumerate(main) if k not in dropped]
+    return sorted(kept + added, key=lambda c: c.start)
 
 
 def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:

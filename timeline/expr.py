@@ -45,6 +45,10 @@ class CalDate:
     short_year: bool = False
     # "June last year": the year is the publication year plus this offset.
     year_offset: int | None = None
+    # "August of that year": the story's year plus this offset.
+    story_offset: int | None = None
+    # "the night of April 18": a part of day (MO, AF, EV, NI) of the date.
+    part_of_day: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -132,7 +136,8 @@ class Decade:
 
 @attrs.frozen(slots=True)
 class Century:
-    """A century as its TIMEX3 prefix: the 20th century is 19."""
+    """A century as its TIMEX3 prefix: the 20th century is 19; negative for
+    centuries before the common era (the 4th century BC is -4)."""
 
     prefix: int
 

@@ -346,6 +346,16 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
         d = _dt.date(clamp_year(year), 1, 1)
         return _unit(d, Grain.YEAR, cand.mod), _prov(cand, "none", None, None, "absolute")
     grain = Grain.DAY if x.day is not None else Grain.MONTH
+    if x.year is not None and x.year <= 0:
+        # before the common era: a value, but no interval
+        value = f"BC{-x.year:04d}-{x.month:02d}" + (f"-{x.day:02d}" if x.day else "")
+        return TimeValue("DATE", value, grain, None, cand.mod), _prov(cand, "none", None, None, "absolute")
+    if x.story_offset is not None:
+        ref = ctx.previous if ctx.previous is not None and ctx.previous.interval is not None else None
+        base = ref.interval.start.year if ref is not None and ref.interval is not None else pub.year
+        d = _dt.date(base + x.story_offset, x.month, x.day or 1)
+        kind, anchor_value = ("previous", ref.value) if ref is not None else ("published", value_for(pub, Grain.DAY))
+        return _unit(d, grain, cand.mod), _prov(cand, kind, anchor_value, x.story_offset, "explicit")
     if x.year_offset is not None:
         d = _dt.date(pub.year + x.year_offset, x.month, x.day or 1)
         return _unit(d, grain, cand.mod), _prov(
@@ -388,6 +398,8 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
                     sign, reason = None, "default:nearest"
                 d = _choose(options, pub, sign, cand.direction is not None)
             prov = _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
+    if x.part_of_day is not None and x.day is not None:
+        return _with_pod(d, x.part_of_day, cand.mod), prov
     if x.hour is not None:
         t = _dt.datetime(d.year, d.month, d.day, x.hour, x.minute or 0)
         value = TimeValue(
@@ -459,6 +471,9 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
     # A winter belongs to the year of its January ("the winter of 1919" began
     # in December 1918).
     back = 1 if x.season == "WI" else 0
+    if x.year is not None and x.year <= 0:
+        value = TimeValue("DATE", f"BC{-x.year:04d}-{x.season}", Grain.SEASON, None, cand.mod)
+        return value, _prov(cand, "none", None, None, "absolute")
     if x.year is not None:
         d = _dt.date(x.year - back, month, 1)
         return _unit(d, Grain.SEASON, cand.mod), _prov(cand, "none", None, None, "absolute")
@@ -526,6 +541,9 @@ def _r_decade(cand: Candidate, x: E.Decade, ctx: Context) -> Resolved:
 
 
 def _r_century(cand: Candidate, x: E.Century, ctx: Context) -> Resolved:
+    if x.prefix < 0:
+        value = TimeValue("DATE", f"BC{-x.prefix:02d}", Grain.CENTURY, None, cand.mod)
+        return value, _prov(cand, "none", None, None, "absolute")
     d = _dt.date(clamp_year(x.prefix * 100), 1, 1)
     return _unit(d, Grain.CENTURY, cand.mod), _prov(cand, "none", None, None, "absolute")
 

@@ -447,6 +447,13 @@ def _weekday(text: str, tables: Tables) -> int:
 
 def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     month = _month(g["month"] or "", t)
+    if g.get("era"):
+        return E.CalDate(-int(g["year"] or 0), month), None  # "April 480 BC"
+    if g.get("thatyear"):
+        # "August of that year": the month in the story's year (or the next one)
+        rel = _norm(g["thatyear"] or "")
+        offset = 1 if rel.endswith(("following", "next")) else -1 if rel.endswith(("previous", "preceding")) else 0
+        return E.CalDate(None, month, _int(g, "day"), story_offset=offset), None
     day = _int(g, "day")
     year: int | None = None
     short = False
@@ -458,7 +465,8 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None
     hour = _int(g, "hour")
     minute = _int(g, "minute")
-    return E.CalDate(year, month, day, hour, minute, short_year=short), None
+    pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    return E.CalDate(year, month, day, hour, minute, short_year=short, part_of_day=pod), None
 
 
 def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
@@ -595,8 +603,11 @@ def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     unit = t["units"].get(_norm(g["unit"] or ""), _norm(g["unit"] or ""))
-    # "year-earlier" writes no number: one year
-    n = number(g["num"], t) if g.get("num") is not None else 1.0
+    # "year-earlier" writes no number: one year; "days later", none at all
+    if g.get("num") is not None:
+        n = number(g["num"], t)
+    else:
+        n = None if _norm(g["unit"] or "").endswith("s") else 1.0
     word = _norm(g.get("dir") or "")
     if g.get("in") is not None or word in ("later", "hence", "from now", "on", "after"):
         sign = 1
@@ -650,7 +661,9 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     code = str(t["seasons"][_norm(g["season"] or "")])
-    year = _int(g, "year")
+    year = _int(g, "year") or _int(g, "bcy")
+    if g.get("era") and year is not None:
+        year = -year
     shift, _ = _rel(g, t)
     return E.Season(code, year, shift), shift if shift in (-1, 1) else None
 
@@ -674,6 +687,8 @@ def _op_century(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     ordinal = t["ordinals"].get(_norm(g["ord"] or ""))
     if not isinstance(ordinal, int) or ordinal < 1:
         return None
+    if g.get("era"):
+        return E.Century(-ordinal), None  # "the 4th century BC" is BC04
     return E.Century(ordinal - 1), None
 
 
