@@ -141,20 +141,26 @@ def test_output_is_byte_identical_across_hash_seeds() -> None:
     assert len(outs) == 1
 
 
-def test_folder_with_glob_and_parallel_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_with_glob_and_parallel_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for i in range(5):
         (tmp_path / f"a{i}.txt").write_text(f"2025-01-2{i}\nTalks were held on Friday number {i}.")
     (tmp_path / "skip.md").write_text("2025-01-22\nIgnored on Friday.")
     code, serial, _ = run(capsys, "dump", str(tmp_path), "--glob", "*.txt", "--format", "jsonl")
     assert code == 0
-    code, parallel, _ = run(capsys, "dump", str(tmp_path), "--glob", "*.txt", "--format", "jsonl", "--jobs", "2")
+    code, parallel, _ = run(
+        capsys, "dump", str(tmp_path), "--glob", "*.txt", "--format", "jsonl", "--jobs", "2"
+    )
     assert code == 0
     assert serial == parallel
     ids = {json.loads(line)["id"] for line in serial.splitlines()}
     assert ids == {str(tmp_path / f"a{i}.txt") for i in range(5)}
 
 
-def test_jsonl_input_keeps_ids_and_survives_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_jsonl_input_keeps_ids_and_survives_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "in.jsonl"
     f.write_text(
         '{"id": "x1", "text": "Talks were held on Friday.", "published": "2025-01-22"}\n'
@@ -169,7 +175,9 @@ def test_jsonl_input_keeps_ids_and_survives_bad_lines(tmp_path: Path, capsys: py
     assert ids == ["x1", "x3"] or ids == ["x1", "x2", "x3"]
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "csv", "timeml", "timelinejs", "ics", "html"])
+@pytest.mark.parametrize(
+    "fmt", ["text", "json", "jsonl", "csv", "timeml", "timelinejs", "ics", "html"]
+)
 def test_every_format_from_the_command_line(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "dump", "--example", "--format", fmt)
     assert code == 0, err

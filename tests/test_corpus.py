@@ -58,7 +58,9 @@ def test_every_rule_is_exercised_by_a_case() -> None:
 @pytest.mark.parametrize("rule", grammar().rules, ids=[r.name for r in grammar().rules])
 def test_rule_example_fires_its_rule(rule: Any) -> None:
     domain = next(iter(rule.domains), "auto")
-    mentions = timeline.extract(rule.example, SPEC["published"], options=timeline.Options(domain=domain))
+    mentions = timeline.extract(
+        rule.example, SPEC["published"], options=timeline.Options(domain=domain)
+    )
     assert any(m.why.rule == rule.name for m in mentions), [(m.text, m.why.rule) for m in mentions]
 
 

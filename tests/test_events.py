@@ -24,7 +24,8 @@ def only(text: str) -> timeline.Event:
 
 def test_two_dates_in_a_sentence_date_two_events() -> None:
     t = timeline.build(
-        "In a briefing on Monday, the spokesman said the ministers reached an agreement last week.", PUB
+        "In a briefing on Monday, the spokesman said the ministers reached an agreement last week.",
+        PUB,
     )
     by_phrase = {e.mention.text: e.trigger for e in t if e.mention}
     assert by_phrase["last week"] == "reached"
@@ -57,7 +58,8 @@ def test_trigger_and_factuality(text: str, trigger: str, factuality: str, aspect
 
 def test_asserted_keeps_only_what_happened() -> None:
     t = timeline.build(
-        "Talks were held on Friday. The ministers did not meet on Monday. They will sign next week.", PUB
+        "Talks were held on Friday. The ministers did not meet on Monday. They will sign next week.",
+        PUB,
     )
     assert [e.trigger for e in t.asserted()] == ["held"]
 
@@ -90,7 +92,9 @@ def test_relation_respects_grain() -> None:
 
 def test_merge_groups_one_event_reported_twice() -> None:
     a = timeline.build("Paris and Berlin signed the accord on Friday.", "2025-01-22", document="a")
-    b = timeline.build("Berlin signed a trade accord with Paris on Friday.", "2025-01-23", document="b")
+    b = timeline.build(
+        "Berlin signed a trade accord with Paris on Friday.", "2025-01-23", document="b"
+    )
     merged = Timeline.merge([a, b])
     assert len(merged) == 1
     assert [s.document for s in merged[0].sources] == ["a", "b"]
@@ -121,7 +125,9 @@ def test_merge_is_commutative(a: Timeline, b: Timeline) -> None:
 @settings(max_examples=40)
 @given(articles, articles, articles)
 def test_merge_is_associative(a: Timeline, b: Timeline, c: Timeline) -> None:
-    assert Timeline.merge([Timeline.merge([a, b]), c]) == Timeline.merge([a, Timeline.merge([b, c])])
+    assert Timeline.merge([Timeline.merge([a, b]), c]) == Timeline.merge(
+        [a, Timeline.merge([b, c])]
+    )
 
 
 @settings(max_examples=20)

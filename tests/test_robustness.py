@@ -169,7 +169,9 @@ def test_narrative_only_rules_stay_linear() -> None:
     options = timeline.Options(domain="narrative")
 
     def best(text: str) -> float:
-        return min(_timed(lambda: timeline.extract(text, "2009-12-19", options=options)) for _ in range(3))
+        return min(
+            _timed(lambda: timeline.extract(text, "2009-12-19", options=options)) for _ in range(3)
+        )
 
     def make(n: int) -> str:
         return "In 1916 the winter came. " + "winter former " * (n // 14)

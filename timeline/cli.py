@@ -56,7 +56,9 @@ def _process(job: tuple[InputDoc, str | None, str, bool]) -> ArticleResult | str
         day, source = _published_for(doc, ns)
     except _Failure as exc:
         return str(exc)
-    timeline = build(doc.text, day, options=Options(domain=domain), document=doc.id, undated=undated)
+    timeline = build(
+        doc.text, day, options=Options(domain=domain), document=doc.id, undated=undated
+    )
     return ArticleResult(doc.id, day, source, doc.text, timeline)
 
 
@@ -222,13 +224,21 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="text, HTML or JSON Lines files, or folders; '-' reads standard input",
     )
-    d.add_argument("--example", action="store_true", help="also run on the built-in example article")
     d.add_argument(
-        "--published", metavar="DATE", help="publish date (ISO 8601); default: the source's own, or the dateline"
+        "--example", action="store_true", help="also run on the built-in example article"
+    )
+    d.add_argument(
+        "--published",
+        metavar="DATE",
+        help="publish date (ISO 8601); default: the source's own, or the dateline",
     )
     d.add_argument("--format", choices=[*FORMATS, "semeval"], default="text")
-    d.add_argument("--glob", default="*", help="in folders, only files whose name matches (default: *)")
-    d.add_argument("--jobs", type=int, default=1, metavar="N", help="process N articles in parallel")
+    d.add_argument(
+        "--glob", default="*", help="in folders, only files whose name matches (default: *)"
+    )
+    d.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="process N articles in parallel"
+    )
     d.add_argument("--domain", choices=["auto", "news", "narrative"], default="auto")
     d.add_argument(
         "--undated",
@@ -243,7 +253,9 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="score against TimeML gold (TempEval-3 style)")
     e.add_argument("corpus", metavar="CORPUS_DIR", nargs="?")
     e.add_argument("--domain", choices=["auto", "news", "narrative", "narratives"], default="auto")
-    e.add_argument("--errors", action="store_true", help="list every miss, spurious hit and wrong value")
+    e.add_argument(
+        "--errors", action="store_true", help="list every miss, spurious hit and wrong value"
+    )
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.add_argument(
         "--events",

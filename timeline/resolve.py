@@ -348,14 +348,22 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     grain = Grain.DAY if x.day is not None else Grain.MONTH
     if x.year is not None and x.year <= 0:
         # before the common era: a value, but no interval
-        value = f"BC{-x.year:04d}-{x.month:02d}" + (f"-{x.day:02d}" if x.day else "")
-        return TimeValue("DATE", value, grain, None, cand.mod), _prov(cand, "none", None, None, "absolute")
+        bc = f"BC{-x.year:04d}-{x.month:02d}" + (f"-{x.day:02d}" if x.day else "")
+        return TimeValue("DATE", bc, grain, None, cand.mod), _prov(
+            cand, "none", None, None, "absolute"
+        )
     if x.story_offset is not None:
-        ref = ctx.previous if ctx.previous is not None and ctx.previous.interval is not None else None
+        ref = (
+            ctx.previous if ctx.previous is not None and ctx.previous.interval is not None else None
+        )
         base = ref.interval.start.year if ref is not None and ref.interval is not None else pub.year
         d = _dt.date(base + x.story_offset, x.month, x.day or 1)
-        kind, anchor_value = ("previous", ref.value) if ref is not None else ("published", value_for(pub, Grain.DAY))
-        return _unit(d, grain, cand.mod), _prov(cand, kind, anchor_value, x.story_offset, "explicit")
+        kind, anchor_value = (
+            ("previous", ref.value) if ref is not None else ("published", value_for(pub, Grain.DAY))
+        )
+        return _unit(d, grain, cand.mod), _prov(
+            cand, kind, anchor_value, x.story_offset, "explicit"
+        )
     if x.year_offset is not None:
         d = _dt.date(pub.year + x.year_offset, x.month, x.day or 1)
         return _unit(d, grain, cand.mod), _prov(
@@ -556,9 +564,12 @@ def _r_clock(cand: Candidate, x: E.Clock, ctx: Context) -> Resolved | None:
             return None
         day = got[0].interval.start.date()
         prov = got[1]
-    elif ctx.story is not None and ctx.previous is not None and ctx.previous.grain in (
-        Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE
-    ) and ctx.previous.interval is not None:
+    elif (
+        ctx.story is not None
+        and ctx.previous is not None
+        and ctx.previous.grain in (Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE)
+        and ctx.previous.interval is not None
+    ):
         # "At 11 a.m." after "on 11 November 1918": the story's day
         day = ctx.previous.interval.start.date()
         prov = _prov(cand, "previous", ctx.previous.value, 0, "narrative:story-day")

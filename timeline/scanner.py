@@ -92,7 +92,9 @@ class Grammar:
         key = ch.lower()
         if key not in self._dispatch:
             up = key.upper()
-            chosen = [part for part, first in self.parts if first is None or key in first or up in first]
+            chosen = [
+                part for part, first in self.parts if first is None or key in first or up in first
+            ]
             self._dispatch[key] = (
                 re.compile(rf"(?<!\w)(?:{'|'.join(chosen)})(?!\w)") if chosen else None
             )
@@ -190,7 +192,11 @@ def _load_grammar() -> Grammar:
         groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
         renamed = _GROUP.sub(_renamer(prefix), expanded)
         rule = Rule(
-            spec["name"], spec["op"], expanded, spec.get("example", ""), groups,
+            spec["name"],
+            spec["op"],
+            expanded,
+            spec.get("example", ""),
+            groups,
             frozenset(spec.get("domains", ())),
         )
         if rule.op not in _OPS:
@@ -206,9 +212,7 @@ def _load_grammar() -> Grammar:
         by_group[outer] = rule
         rules.append(rule)
     body = "|".join(parts)
-    gate = _gate(
-        {k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {})
-    )
+    gate = _gate({k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {}))
     master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
     lowered = {name: {_norm(k): v for k, v in table.items()} for name, table in tables.items()}
     ungated = rf"(?<!\w)(?:{body})(?!\w)"
@@ -452,7 +456,13 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("thatyear"):
         # "August of that year": the month in the story's year (or the next one)
         rel = _norm(g["thatyear"] or "")
-        offset = 1 if rel.endswith(("following", "next")) else -1 if rel.endswith(("previous", "preceding")) else 0
+        offset = (
+            1
+            if rel.endswith(("following", "next"))
+            else -1
+            if rel.endswith(("previous", "preceding"))
+            else 0
+        )
         return E.CalDate(None, month, _int(g, "day"), story_offset=offset), None
     day = _int(g, "day")
     year: int | None = None
@@ -577,7 +587,11 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if info is None:
         return None
     n = int(info["shift"])
-    if unit in ("decade", "century") and n == -1 and _norm(g.get("_match") or "").startswith("the "):
+    if (
+        unit in ("decade", "century")
+        and n == -1
+        and _norm(g.get("_match") or "").startswith("the ")
+    ):
         # "the past decade" is a length of time, ten years up to now
         return E.Duration(duration_value(1, unit)), None
     # "the next day" looks from the story's last date, "next week" from today;
@@ -669,8 +683,14 @@ def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 _DECADE_WORDS = {
-    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
-    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
 }
 
 
@@ -700,8 +720,17 @@ def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 _SPOKEN_UNITS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "hundred": 0,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "hundred": 0,
 }
 
 
@@ -811,7 +840,9 @@ _RATE_BEFORE = re.compile(r"(?:[0-9%]|million|billion|thousand|hundred|[a-z]s)\s
 
 
 def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    unit = t["units"].get(_norm(g["unit"] or ""), "half" if _norm(g["unit"] or "") == "half" else None)
+    unit = t["units"].get(
+        _norm(g["unit"] or ""), "half" if _norm(g["unit"] or "") == "half" else None
+    )
     if unit is None:
         return None
     if unit == "half":
@@ -826,11 +857,17 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None  # "a second opinion"
     end = start + len(g.get("_match") or "")
     after = text[end : end + 8].lstrip().lower()
-    if unit == "quarter" and (after.startswith("of") or (g["unit"] or "").lower().endswith("s") and "-" in (g.get("_match") or "")):
+    if unit == "quarter" and (
+        after.startswith("of")
+        or (g["unit"] or "").lower().endswith("s")
+        and "-" in (g.get("_match") or "")
+    ):
         return None  # "three-quarters of its food", "a quarter of the market"
     if after.startswith(("old", "of age")):
         return None  # ages: "52 years old"
-    if _norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(text, max(0, start - 24), start):
+    if _norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(
+        text, max(0, start - 24), start
+    ):
         # "$1.76 a year", "four flights a week": a rate, not a length of time
         return E.SetExpr(_SET_UNITS.get(unit, "P1Y"), "EACH"), None
     if g.get("num_hi"):
@@ -881,7 +918,9 @@ def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
         # "499-493 BC": both years before the common era, counting down
         a, b = -first, -int(raw)
         if a <= b:
-            yield Candidate(m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(a, None))
+            yield Candidate(
+                m.start(names["year"]), m.end(names["year"]), rule.name, E.CalDate(a, None)
+            )
             yield Candidate(m.start(names["year2"]), m.end(), rule.name, E.CalDate(b, None))
         return
     second = int(raw) if len(raw) == 4 else first - first % 100 + int(raw)

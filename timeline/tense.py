@@ -126,7 +126,12 @@ def _classify(words: list[str], i: int) -> str | None:
         return PRESENT
     if prev in ("is", "are", "am") and (w in IRREGULAR_PAST or w.endswith("ed")):
         return PRESENT  # "the case is heard": a present passive
-    if prev == "be" and i > 1 and words[i - 2] == "to" and (w in IRREGULAR_PAST or w.endswith("ed")):
+    if (
+        prev == "be"
+        and i > 1
+        and words[i - 2] == "to"
+        and (w in IRREGULAR_PAST or w.endswith("ed"))
+    ):
         return FUTURE  # "an event to be held on October 12"
     if prev in ("be", "to", "being"):
         return None  # "is expected to be published": the tense lies further out
