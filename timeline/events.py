@@ -25,11 +25,6 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen sen rep gov lt col sgt capt prof jan feb mar apr jun jul aug sep sept "
     "oct nov dec u.s inc corp co no vs jr sr mt ft ave".split()
 )
-_AUXILIARIES = frozenset(
-    "will 'll shall would could should may might must can is are was were be been being am "
-    "has have had do does did going to expected scheduled due set plans plan planned planning "
-    "intends aims hopes also not never still already just reportedly then likely".split()
-)
 EVENT_NOUNS = frozenset(
     """
     talks meeting meetings summit election elections vote votes agreement deal deals accord
@@ -48,7 +43,6 @@ EVENT_NOUNS = frozenset(
     performance trading sell-off selloff crackdown massacre disaster outbreak epidemic
     """.split()
 )
-_STOP = frozenset("the a an of in on at by for to and or with from as".split())
 
 
 def sentence_bounds(text: str, start: int, end: int, reach: int = 400) -> tuple[int, int]:

@@ -26,7 +26,6 @@ _CUT = re.compile(
 # Softer cuts: tried first, and given up when the smaller clause shows no tense
 # ("reached a deal last week and will review it" versus "stepped down as
 # president and chief executive in March").
-_SOFT_CUT = re.compile(r"\b(?:and|but)\b")
 _SOFT_WORDS = frozenset({"and", "but"})
 
 _FUTURE_WORDS = frozenset("will 'll shall won't".split())
