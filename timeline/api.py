@@ -134,8 +134,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         ):
             lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
             if lead is not None:
-                # "since May" lies behind us; "by Jan. 14" is a deadline ahead.
-                cand = attrs.evolve(cand, direction=-1 if lead.group(1).lower() == "since" else 1)
+                # "since May" lies behind us; "by Jan. 14" is a deadline, mostly ahead.
+                if lead.group(1).lower() == "since":
+                    cand = attrs.evolve(cand, direction=-1)
+                else:
+                    cand = attrs.evolve(cand, lean=1)
         ctx = Context(
             pub,
             tense=tense,

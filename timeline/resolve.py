@@ -283,10 +283,15 @@ def _pivot_year(yy: int, ref_year: int) -> int:
 
 
 def _choose(
-    options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date, sign: int | None, strict: bool
+    options: list[tuple[_dt.date, _dt.date]],
+    anchor: _dt.date,
+    sign: int | None,
+    strict: bool,
+    lean: int = 0,
 ) -> _dt.date:
     """Pick among candidate (start, end) units: the latest before the anchor
-    (sign -1), the earliest after it (sign 1) or the nearest (None)."""
+    (sign -1), the earliest after it (sign 1) or the nearest (None), where by
+    default the future costs double and with ``lean`` 1 the past costs triple."""
     if sign == -1:
         ok = [o for o in options if (o[1] <= anchor if strict else o[0] <= anchor)]
         return max(ok)[0] if ok else min(options)[0]
@@ -299,8 +304,8 @@ def _choose(
             return 0
         if o[0] > anchor:
             # News looks back more often than ahead: the future costs double.
-            return 2 * (o[0] - anchor).days
-        return (anchor - o[1]).days + 1
+            return (1 if lean > 0 else 2) * (o[0] - anchor).days
+        return (3 if lean > 0 else 1) * ((anchor - o[1]).days + 1)
 
     return min(options, key=lambda o: (distance(o), o[0] > anchor))[0]
 
@@ -399,6 +404,9 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
                 return None
             if cand.direction == 0:
                 d = _dt.date(pub.year, x.month, x.day or 1)
+            elif cand.lean:
+                sign, reason = None, "explicit:deadline"
+                d = _choose(options, pub, None, False, cand.lean)
             else:
                 if reason == "default:past":
                     # No tense: a month or day a few weeks ahead is likelier

@@ -45,6 +45,9 @@ class Candidate:
     direction: int | None = None
     # Non-empty when the rule applies only in some domains ("narrative").
     domains: frozenset[str] = frozenset()
+    # +1 when a preposition makes a date lean ahead without fixing it
+    # ("by Jan. 14": usually a deadline to come, sometimes one just passed).
+    lean: int = 0
 
 
 @attrs.frozen
