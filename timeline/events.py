@@ -326,7 +326,13 @@ def attach_one(text: str, mention: Mention) -> Attachment:
         ahead = _words(text, mention.end, s_right)
         words = before + ahead
         window = range(n, min(len(words), n + 25))
-        chosen = next((i for i in window if _is_verb(words, i)), None)
+        # a finite verb first ("Two days ago, the fishing association
+        # dropped ..."), then an -ing form, then an event noun
+        chosen = next(
+            (i for i in window if _is_verb(words, i) and not words[i][1].endswith("ing")), None
+        )
+        if chosen is None:
+            chosen = next((i for i in window if _is_verb(words, i)), None)
         if chosen is None:
             chosen = next((i for i in window if _is_event_noun(words, i)), None)
     # 5. no verb or event noun: a present-tense verb ("holds", "says") or
