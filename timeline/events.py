@@ -97,6 +97,17 @@ _PARTICIPLES = frozenset(
 _MODALS = frozenset("will would shall should can could may might must 'll".split())
 _AUX = frozenset("is are am was were be been being has have had do does did".split())
 _NEGATORS = frozenset("not n't never no".split())
+# Nominalisations that name events in news (most "-tion" and "-ment" words do
+# not: "department", "position"); measured against TimeBank's TLINKs.
+_NOMINAL_EVENTS = frozenset(
+    """
+    election elections negotiation negotiations invasion occupation explosion explosions
+    demonstration demonstrations celebration inauguration resignation retirement
+    appointment announcement agreement agreements settlement settlements statement
+    acquisition acquisitions operation operations investigation investigations
+    revolution rebellion execution executions evacuation evacuations
+    """.split()
+)
 _NOMINAL = re.compile(r"(?:tion|sion|ment|ance|ence|ure|ism)s?$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{0,30}")
 
@@ -114,7 +125,7 @@ def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
         while j < len(words) and words[j][1].lower() in _ADVERBS:
             j += 1  # "had just ended"
         nxt = words[j][1].lower() if j < len(words) else ""
-        return w in ("had", "has", "have", "was", "were") and not (
+        return w in ("had", "has", "have") and not (
             nxt.endswith(("ed", "ing"))
             or nxt in IRREGULAR_PAST
             or nxt in _PARTICIPLES
@@ -145,7 +156,7 @@ def _is_event_noun(words: list[tuple[int, str]], i: int) -> bool:
         return True
     if raw[:1].isupper() and i > 0:
         return False  # a name mid-sentence
-    if len(w) > 5 and _NOMINAL.search(w):
+    if len(w) > 5 and _NOMINAL.search(w) and w in _NOMINAL_EVENTS:
         return True
     prev = words[i - 1][1].lower() if i else ""
     return len(w) > 5 and w.endswith(("ing", "ings")) and prev in _DETERMINERS
