@@ -166,12 +166,13 @@ _NOT_ING = frozenset(
     """
     during including according following morning evening nothing something anything
     everything building meeting spring string thing things king ring bring sing
-    outstanding remaining leading existing pending ongoing
+    outstanding remaining leading existing pending ongoing operating holding willing staging
+    discouraging
     """.split()
 )
 _NOT_VERBS = frozenset(
     """
-    unchanged preferred wooded wanted deadlocked
+    unchanged preferred wooded wanted deadlocked compared subordinated
 
     united based related limited hundred indeed proposed expected scheduled planned so-called
     armed advanced detailed named concerned interested involved supposed alleged unnamed
