@@ -182,3 +182,10 @@ def test_every_format_from_the_command_line(fmt: str, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "dump", "--example", "--format", fmt)
     assert code == 0, err
     assert out.strip()
+
+
+def test_entity_keeps_only_events_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "dump", "--example", "--entity", "Tomas Vell", "--format", "json")
+    assert code == 0
+    events = json.loads(out)["documents"][0]["events"]
+    assert events and all("Tomas Vell" in e["text"] for e in events)

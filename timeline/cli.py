@@ -48,9 +48,9 @@ class _Failure(Exception):
     """One input that could not be processed; the message names it."""
 
 
-def _process(job: tuple[InputDoc, str | None, str, bool]) -> ArticleResult | str:
+def _process(job: tuple[InputDoc, str | None, str, bool, str | None]) -> ArticleResult | str:
     """Build one article's timeline (runs in a worker with --jobs)."""
-    doc, published, domain, undated = job
+    doc, published, domain, undated, entity = job
     ns = argparse.Namespace(published=published)
     try:
         day, source = _published_for(doc, ns)
@@ -59,6 +59,8 @@ def _process(job: tuple[InputDoc, str | None, str, bool]) -> ArticleResult | str
     timeline = build(
         doc.text, day, options=Options(domain=domain), document=doc.id, undated=undated
     )
+    if entity:
+        timeline = timeline.mentioning(entity)  # --entity: only events naming it
     return ArticleResult(doc.id, day, source, doc.text, timeline)
 
 
@@ -140,7 +142,7 @@ def _cmd_dump(args: argparse.Namespace) -> int:
             print(f"timeline: {item.warning}", file=sys.stderr)
             status = 1
         docs.append(item)
-    jobs = [(d, args.published, args.domain, args.undated) for d in docs]
+    jobs = [(d, args.published, args.domain, args.undated, args.entity) for d in docs]
     progress = _Progress(len(jobs))
     results: list[ArticleResult] = []
     outcomes: Iterable[ArticleResult | str]
@@ -245,7 +247,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also place undated reported events ('... said') on the publish date",
     )
-    d.add_argument("--entity", metavar="NAME", help="with --format semeval: the target entity")
+    d.add_argument(
+        "--entity",
+        metavar="NAME",
+        help="only events whose sentence names NAME (with --format semeval: the target entity)",
+    )
     d.add_argument(
         "-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output"
     )

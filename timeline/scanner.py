@@ -583,9 +583,14 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     definite = rel.startswith("the ")
     if definite:
         rel = rel[4:]
-    # "that day", "that month": the day or month of the story's last date
+    # "that day", "that month": the day or month of the story's last date;
+    # "the fiscal year" is the current one
     info: Mapping[str, Any] | None = (
-        {"shift": 0, "anchor": "anaphoric"} if rel == "that" else t["relatives"].get(rel)
+        {"shift": 0, "anchor": "anaphoric"}
+        if rel == "that"
+        else {"shift": 0, "anchor": "deictic"}
+        if rel in ("", "the") and raw_unit in ("fiscal year", "financial year")
+        else t["relatives"].get(rel)
     )
     if info is None:
         return None
