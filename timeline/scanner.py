@@ -59,6 +59,13 @@ class Rule:
     groups: tuple[tuple[str, str], ...]
     # The domains a rule applies in; empty for every domain.
     domains: frozenset[str] = frozenset()
+    # The group names split, for one C call per match in scan().
+    local_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    global_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "local_names", tuple(local for local, _ in self.groups))
+        object.__setattr__(self, "global_names", tuple(glob for _, glob in self.groups))
 
 
 @attrs.frozen
@@ -978,7 +985,9 @@ def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]
     tables = g.tables
     for m in regex.finditer(text) if regex is not None else g.matches(text):
         rule = by_group[m.lastgroup or ""]
-        groups: Groups = {local: m.group(glob) for local, glob in rule.groups}
+        names = rule.global_names
+        values = m.group(*names) if len(names) > 1 else (m.group(names[0]),) if names else ()
+        groups: Groups = dict(zip(rule.local_names, values, strict=True))
         groups["_match"] = m.group()
         if rule.op == "year_range":
             yield from _year_range(m, rule)

@@ -21,7 +21,7 @@ PRESENT = "present"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # Cuts between clauses; bounded, so a search is linear.
 _CUT = re.compile(
-    r"(?<![A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bCo)(?<!\bJr)(?<!\bSr)(?<!Mrs)(?<!Inc)(?<!Corp)(?<!Gen)(?<!Sen)(?<!Rep)(?<!Gov)(?<!Jan)(?<!Feb)(?<!Aug)(?<!Sep)(?<!Sept)(?<!Oct)(?<!Nov)(?<!Dec)(?<!\bNo)(?<!Ltd)(?<!Bros)[.!?;:]\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|because|although|when)\b"
+    r"[.!?;:](?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])\s|\n\s{0,8}\n|\s[-—–]{1,2}\s|\b(?:that|which|who|while|because|although|when)\b"
 )
 # Softer cuts: tried first, and given up when the smaller clause shows no tense
 # ("reached a deal last week and will review it" versus "stepped down as
