@@ -462,7 +462,7 @@ def _weekday(text: str, tables: Tables) -> int:
 def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     month = _month(g["month"] or "", t)
     if g.get("era"):
-        return E.CalDate(-int(g["year"] or 0), month), None  # "April 480 BC"
+        return E.CalDate(-int(g["bcy"] or 0), month), None  # "April 480 BC"
     if g.get("thatyear"):
         # "August of that year": the month in the story's year (or the next one)
         rel = _norm(g["thatyear"] or "")
