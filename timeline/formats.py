@@ -1101,7 +1101,7 @@ def to_pandas(timeline: Timeline) -> Any:
     datetimes.  Needs pandas (``pip install 'timeline[pandas]'``).
     """
     try:
-        import pandas
+        import pandas  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         raise ImportError("to_pandas needs pandas: pip install 'timeline[pandas]'") from None
     return pandas.DataFrame.from_records(to_records(timeline), columns=list(RECORD_COLUMNS))
