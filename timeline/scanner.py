@@ -574,10 +574,8 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         # "over the weekend": the weekend nearest publication, by tense
         return E.Shift("weekend", 0, definite=True), None
     if g.get("thisunit"):
+        # "the end of the year" (the modifier comes from the pos group)
         unit = _norm(g["thisunit"] or "").split(" ")[-1]
-        pos = _norm(g.get("pos") or "")
-        mod = _POS_MODS.get(pos)
-        del mod  # handled by _mod through the pos group
         return E.Shift(unit, 0, definite=True), None
     raw_unit = _norm(g["unit"] or "")
     unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
