@@ -301,7 +301,7 @@ def attach_one(text: str, mention: Mention) -> Attachment:
             chosen = i
             # "reached an agreement last week": the object's verb dates it
             for k in range(i - 1, max(-1, i - 4), -1):
-                if _is_verb(words, k):
+                if _is_verb(words, k) and words[k][1].lower() not in _REPORTING:
                     chosen = k
                     break
                 w = words[k][1].lower()
@@ -309,8 +309,8 @@ def attach_one(text: str, mention: Mention) -> Attachment:
                     break  # "a conference at ...": a preposition ends the object
     # 3. the nearest verb on the left, then the nearest event noun
     if chosen is None:
-        window = range(n - 1, max(cut - 1, n - 12), -1)
-        chosen = next((i for i in window if _is_verb(words, i)), None)
+        window = range(n - 1, max(cut - 1, n - 16), -1)
+        chosen = next((i for i in window if _is_verb(words, i) and not _period_end(words, i)), None)
         if chosen is not None and words[chosen][1].lower() in _REPORTING and chosen < n - 2:
             # "said net income for the third quarter fell": the reported verb
             reported = next(
@@ -371,6 +371,15 @@ def attach_one(text: str, mention: Mention) -> Attachment:
     if tense == FUTURE and factuality == "asserted":
         factuality = "future"
     return Attachment(w, o, tense or "none", aspect, factuality)
+
+
+def _period_end(words: list[tuple[int, str]], i: int) -> bool:
+    """ "the quarter ended Sept. 30": the end of a reporting period, not an event."""
+    return (
+        words[i][1].lower() in ("ended", "ending", "ends")
+        and i > 0
+        and words[i - 1][1].lower() in _TIME_NOUNS
+    )
 
 
 _OPENERS = frozenset("in on at during for after before since by through over".split())
