@@ -681,8 +681,19 @@ def _r_duration(cand: Candidate, x: E.Duration, ctx: Context) -> Resolved:
 
 
 def _r_ref(cand: Candidate, x: E.Ref, ctx: Context) -> Resolved:
+    if x.value == "SAME":
+        # "at the same time", "during this period": the date just told
+        prev = ctx.previous
+        if prev is not None and prev.interval is not None:
+            return attrs.evolve(prev, mod=cand.mod), _prov(
+                cand, "previous", prev.value, 0, "anaphoric:same"
+            )
+        return TimeValue("DATE", "PRESENT_REF", None, None, cand.mod), _prov(
+            cand, "published", None, 0, "anaphoric:none"
+        )
     sign = {"PAST_REF": -1, "FUTURE_REF": 1}.get(x.value, 0)
-    return TimeValue("DATE", x.value, None, None, cand.mod), _prov(
+    type_ = "TIME" if "T" in x.value and x.value.startswith("XXXX") else "DATE"
+    return TimeValue(type_, x.value, None, None, cand.mod), _prov(
         cand, "published", None, sign, "explicit"
     )
 
