@@ -197,6 +197,8 @@ def _needs_tense(cand: Candidate) -> bool:
     """Whether the clause's tense can change this candidate's value: only
     expressions that leave their direction open ("Friday", "in March")."""
     x = cand.expr
+    if isinstance(x, Offset) and x.within:
+        return True
     if cand.direction is not None:
         return False
     if isinstance(x, Weekday):
@@ -209,6 +211,8 @@ def _needs_tense(cand: Candidate) -> bool:
         return isinstance(x.day, Weekday) and x.day.shift is None
     if isinstance(x, Shift):
         return x.definite and x.unit == "weekend"
+    if isinstance(x, Offset):
+        return x.within
     return False
 
 

@@ -102,6 +102,9 @@ class Offset:
     n: float | None
     sign: int
     anaphoric: bool = False
+    # "in two weeks": a date ahead, or, in a past-tense clause ("took the
+    # city in seven weeks"), a length of time.
+    within: bool = False
 
 
 @attrs.frozen(slots=True)

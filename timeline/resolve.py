@@ -219,6 +219,12 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
 
 
 def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
+    if x.within and ctx.tense == PAST and x.n is not None:
+        # "took the city in seven weeks": how long, not when
+        from .scanner import duration_value
+
+        value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
+        return value, _prov(cand, "none", None, None, "duration:past-tense")
     if x.n is None:
         ref = "PAST_REF" if x.sign < 0 else "FUTURE_REF"
         return TimeValue("DATE", ref, None, None, cand.mod), _prov(

@@ -641,8 +641,10 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     else:
         sign = -1
     anaphoric = word in ("earlier", "later", "before", "after", "on")
-    if g.get("in") is not None and n is None:
-        return None
+    if g.get("in") is not None:
+        if n is None:
+            return None
+        return E.Offset(unit, n, sign, anaphoric, within=True), None
     return E.Offset(unit, n, sign, anaphoric), sign
 
 
