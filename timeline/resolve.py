@@ -341,7 +341,7 @@ def _forward_nearest(options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date)
             return (o[0] - anchor).days
         return 2 * (anchor - o[1]).days + 1
 
-    return min(options, key=cost)[0]
+    return min(options, key=lambda o: (cost(o), -o[0].toordinal()))[0]  # ties go forward
 
 
 def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:

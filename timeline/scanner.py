@@ -585,8 +585,8 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         else None
     )
     rel = _norm(g.get("rel") or "")
-    definite = rel.startswith("the ")
-    if definite:
+    definite = rel.startswith("the ") or _norm(g.get("_match") or "").startswith("the ")
+    if rel.startswith("the "):
         rel = rel[4:]
     # "that day", "that month": the day or month of the story's last date;
     # "the fiscal year" is the current one
