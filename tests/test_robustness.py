@@ -189,3 +189,28 @@ def _timed(fn: object) -> float:
     t0 = time.perf_counter()
     fn()  # type: ignore[operator]
     return time.perf_counter() - t0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "Talks were held on Friday. " * (n // 27),
+        lambda n: "a" * n + ". " + "The deal closed on Friday. " * 200,
+        lambda n: ("Mr. U.S. Jan. " * (n // 14)) + " Friday.",
+    ],
+    ids=["many-events", "long-word-then-events", "abbreviations"],
+)
+def test_build_cost_grows_linearly(make: object) -> None:
+    """Event attachment reads a bounded window around each date."""
+
+    def best(text: str) -> float:
+        return min(_timed(lambda: timeline.build(text, "2025-01-22")) for _ in range(3))
+
+    small, large = make(20_000), make(80_000)  # type: ignore[operator]
+    ratios = []
+    for _ in range(3):
+        ratio = best(large) / max(best(small), 1e-6)
+        ratios.append(ratio)
+        if ratio < 8.0:
+            break
+    assert min(ratios) < 8.0

@@ -69,7 +69,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
     j = dot
-    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+    stop = max(0, dot - 8)  # abbreviations are short; never walk a long word
+    while j > stop and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
     word = text[j:dot].lower()
     return word in _ABBREVIATIONS or len(word) == 1
@@ -272,10 +273,13 @@ def attach_one(text: str, mention: Mention) -> Attachment:
                 _is_verb(words, j) or w.endswith(("ly", "ing")) or raw[:1].isupper()
             ):
                 break
+            if w in EVENT_NOUNS:
+                head = j
+                break  # "last year's deadly U.S. Embassy blasts": the event noun
             if w not in _TIME_NOUNS and not raw[:1].isupper():
                 head = j
             end_j = words[j][0] + len(raw)
-            if j + 1 >= len(words) or text[end_j : words[j + 1][0]] != " ":
+            if j + 1 >= len(words) or text[end_j : words[j + 1][0]] not in (" ", "."):
                 break
         chosen = head
     # A date in an opening prepositional phrase ("In composite trading
@@ -290,7 +294,18 @@ def attach_one(text: str, mention: Mention) -> Attachment:
         chosen = next((i for i in range(n, min(len(words), n + 3)) if _is_verb(words, i)), None)
     # a clause joined by "but" starts afresh: "... filed a lawsuit, but in March
     # a judge ruled"
-    cut = max((i + 1 for i in range(n) if words[i][1].lower() == "but"), default=0)
+    cut = max(
+        (
+            i + 1
+            for i in range(n)
+            if words[i][1].lower() == "but"
+            or (
+                words[i][1].lower() == "and"
+                and text[max(0, words[i][0] - 3) : words[i][0]].rstrip().endswith(",")
+            )
+        ),
+        default=0,
+    )
     # 2. an event noun right before the date: "the bombings on Aug. 7",
     #    "a news conference Friday", "growth in recent years"
     if chosen is None and n:
