@@ -143,7 +143,6 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             pub,
             tense=tense,
             previous=previous,
-            domain=opts.domain,
             previous_period=previous_period,
             story=story if narrative else None,
             year_hint=_coordinated_year(

@@ -29,10 +29,10 @@ def example_text() -> str:
     return resources.files("timeline").joinpath("data/example.txt").read_text("utf-8")
 
 
-def _published_for(doc: InputDoc, args: argparse.Namespace) -> tuple[_dt.date, str]:
+def _published_for(doc: InputDoc, published: str | None) -> tuple[_dt.date, str]:
     """The publish date: --published, then the source's own, then the dateline."""
-    if args.published is not None:
-        return parse_published(args.published).date(), "option"
+    if published is not None:
+        return parse_published(published).date(), "option"
     if doc.published is not None:
         return doc.published, doc.published_from or "source"
     found = detect_published(doc.text)
@@ -51,9 +51,8 @@ class _Failure(Exception):
 def _process(job: tuple[InputDoc, str | None, str, bool, str | None]) -> ArticleResult | str:
     """Build one article's timeline (runs in a worker with --jobs)."""
     doc, published, domain, undated, entity = job
-    ns = argparse.Namespace(published=published)
     try:
-        day, source = _published_for(doc, ns)
+        day, source = _published_for(doc, published)
     except _Failure as exc:
         return str(exc)
     timeline = build(

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .model import Event, Interval, Mention, Source, TimeValue
-from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_at
+from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_of
 
 __all__ = ["Timeline", "attach", "sentence_bounds"]
 
@@ -247,7 +247,7 @@ def attach_one(text: str, mention: Mention) -> Attachment:
     after = _words(text, mention.end, right)
     words = before + after
     n = len(before)
-    tense, _ = tense_at(text, mention.start, mention.end)
+    tense = tense_of(text, mention.start, mention.end)
     chosen: int | None = None
     # 1. prenominal: "Friday's blast", "the 1988 recapitalization", "third-quarter loss"
     possessive = text[mention.end : mention.end + 2] in ("'s", "’s")

@@ -74,7 +74,6 @@ class Context:
     story: TimeValue | None = None
     # A year written just after this mention ("August and September 1914").
     year_hint: int | None = None
-    domain: str = "auto"
     # The last quarter or half the text named, for "the quarter".
     previous_period: TimeValue | None = None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PAST", "FUTURE", "PRESENT", "clause_bounds", "tense_at", "tokens"]
+__all__ = ["PAST", "FUTURE", "PRESENT", "clause_bounds", "tense_of"]
 
 PAST = "past"
 FUTURE = "future"
@@ -75,21 +75,14 @@ _NOT_PAST = frozenset(
 )
 
 
-def tokens(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """Lower-cased words of ``text[start:end]`` with their offsets."""
-    return [(m.start(), m.group().lower()) for m in _WORD.finditer(text, start, end)]
-
-
-def clause_bounds(
-    text: str, start: int, end: int, reach: int = 200, cut: re.Pattern[str] = _CUT
-) -> tuple[int, int]:
+def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[int, int]:
     """The clause around ``text[start:end]``, looking at most ``reach`` characters away."""
     lo = max(0, start - reach)
     left = lo
-    for m in cut.finditer(text, lo, start):
+    for m in _CUT.finditer(text, lo, start):
         left = m.end()
     hi = min(len(text), end + reach)
-    after = cut.search(text, end, hi)
+    after = _CUT.search(text, end, hi)
     right = after.start() if after else hi
     return left, right
 
@@ -147,24 +140,13 @@ _REACH_WORDS = 14  # words looked at on each side of the expression
 _REACH_CHARS = 110  # about that many words of news English
 
 
-def tense_at(text: str, start: int, end: int) -> tuple[str | None, int | None]:
-    """The tense of the clause holding ``text[start:end]``, and the offset of
-    the word that showed it; ``(None, None)`` when the clause does not say.
+def tense_of(text: str, start: int, end: int) -> str | None:
+    """The tense of the clause holding ``text[start:end]``; ``None`` when the
+    clause does not say.
 
     Words are tried nearest first, alternating left and right, first inside
     the soft clause (cut at "and" and "but"), then in the whole clause.
     """
-    left, right = clause_bounds(text, start, end, reach=_REACH_CHARS)
-    before = tokens(text, left, start)[-_REACH_WORDS:]
-    after = tokens(text, end, right)[:_REACH_WORDS]
-    words = [w for _, w in before] + [w for _, w in after]
-    offsets = [o for o, _ in before] + [o for o, _ in after]
-    i = _search(words, len(before))
-    return (None, None) if i is None else (_classify(words, i), offsets[i])
-
-
-def tense_of(text: str, start: int, end: int) -> str | None:
-    """The tense alone, as :func:`tense_at` finds it, without word offsets."""
     left, right = clause_bounds(text, start, end, reach=_REACH_CHARS)
     before = _WORD.findall(text[left:start].lower())[-_REACH_WORDS:]
     words = before + _WORD.findall(text[end:right].lower())[:_REACH_WORDS]
