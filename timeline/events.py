@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from .model import Event, Interval, Mention, Source, TimeValue
+from .calendar import interval_for, value_for
+from .model import Event, Grain, Interval, Mention, Source, TimeValue
 from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_of
 
 __all__ = ["Timeline", "attach", "sentence_bounds"]
@@ -503,9 +504,6 @@ def _undated(
     text: str, mentions: Sequence[Mention], document: str | None, published: _dt.date, position: int
 ) -> list[Event]:
     """Reporting verbs in sentences that no expression dates, on the publish date."""
-    from .calendar import interval_for, value_for
-    from .model import Grain
-
     dated = [(m.start, m.end) for m in mentions if m.type in ("DATE", "TIME")]
     day = TimeValue(
         "DATE", value_for(published, Grain.DAY), Grain.DAY, interval_for(published, Grain.DAY)

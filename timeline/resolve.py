@@ -20,9 +20,17 @@ from typing import Any
 import attrs
 
 from . import expr as E
-from .calendar import add_months, clamp_year, interval_for, shift, start_of, value_for
+from .calendar import (
+    SEASON_START,
+    add_months,
+    clamp_year,
+    interval_for,
+    shift,
+    start_of,
+    value_for,
+)
 from .model import Direction, Grain, Interval, Provenance, TimeValue
-from .scanner import Candidate
+from .scanner import Candidate, duration_value
 from .tense import FUTURE, PAST, PRESENT
 
 __all__ = ["Context", "resolve"]
@@ -220,8 +228,6 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
 def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
     if x.within and ctx.tense == PAST and x.n is not None:
         # "took the city in seven weeks": how long, not when
-        from .scanner import duration_value
-
         value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
         return value, _prov(cand, "none", None, None, "duration:past-tense")
     if x.n is None:
@@ -485,8 +491,6 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
 
 
 def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
-    from .calendar import SEASON_START
-
     pub = ctx.published.date()
     month = SEASON_START[x.season]
     # A winter belongs to the year of its January ("the winter of 1919" began
