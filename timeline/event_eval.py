@@ -14,6 +14,8 @@ from pathlib import Path
 
 import attrs
 
+from . import ranker
+
 __all__ = ["EventDoc", "EventReport", "read_events", "score_events", "run_events"]
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9_]*)([^<>]*?)(/?)>")
@@ -161,6 +163,13 @@ def run_events(corpus_dir: str | Path, *, errors: bool = False) -> tuple[str, in
         f"dated by us {report.found}   attached to a linked event {report.correct}",
         f"share {report.share:.3f}",
     ]
+    model = ranker.load()
+    if model.trained_on:
+        lines.append(
+            f"note: the shipped attachment model was trained on {model.trained_on}; on those "
+            f"documents this share is in-sample (cross-validated by document: "
+            f"{model.cross_validated}; bench/train_attach.py)"
+        )
     if errors:
         lines.append("")
         lines.append(f"wrong attachments ({len(report.errors)})")

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from . import ranker
 from .calendar import interval_for, value_for
 from .model import Event, Grain, Interval, Mention, Source, TimeValue
 from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_of
@@ -233,8 +234,8 @@ _PLANS = frozenset(
 )
 
 
-def attach_one(text: str, mention: Mention) -> Attachment:
-    """Attach one date to the event it dates.
+def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
+    """The staged heuristic's choice: the trigger's offset and word.
 
     1. A date right before a noun dates that noun: "Friday's blast", "the 1988
        recapitalization", "third-quarter net loss".
@@ -242,13 +243,15 @@ def attach_one(text: str, mention: Mention) -> Attachment:
        ("the bombings on Aug. 7", "fell in price yesterday", "met on Monday").
     3. A date that opens its clause ("On Friday, the bomb exploded") dates the
        nearest one on its right.
+
+    It is one of the ranker's features (:mod:`timeline.ranker`), and the
+    answer when no model is loaded.
     """
     left, right = clause_bounds(text, mention.start, mention.end)
     before = _words(text, left, mention.start)
     after = _words(text, mention.end, right)
     words = before + after
     n = len(before)
-    tense = tense_of(text, mention.start, mention.end)
     chosen: int | None = None
     # 1. prenominal: "Friday's blast", "the 1988 recapitalization", "third-quarter loss"
     possessive = text[mention.end : mention.end + 2] in ("'s", "’s")
@@ -380,6 +383,79 @@ def attach_one(text: str, mention: Mention) -> Attachment:
         chosen = next((i for i in content if words[i][1].lower().endswith("s")), None)
         if chosen is None and content:
             chosen = content[0]
+    return None if chosen is None else words[chosen]
+
+
+_REACH = 40  # candidate words on each side of the date
+
+
+Tagged = tuple[list[tuple[int, str]], list[bool], list[float]]
+
+
+def _tagged(
+    text: str, s: int, e: int, model: ranker.Model, cache: dict[tuple[int, int], Tagged] | None
+) -> Tagged:
+    """A sentence's words, whether each reads as a verb, and its event probability."""
+    if cache is not None and (s, e) in cache:
+        return cache[(s, e)]
+    words = _words(text, s, e)
+    verbs = [_is_verb(words, i) for i in range(len(words))]
+    tagged = (words, verbs, model.events(words, verbs))
+    if cache is not None:
+        cache[(s, e)] = tagged
+    return tagged
+
+
+def candidates(
+    text: str,
+    mention: Mention,
+    model: ranker.Model,
+    cache: dict[tuple[int, int], Tagged] | None = None,
+) -> tuple[list[tuple[int, str]], list[list[str]], int | None]:
+    """The sentence's candidate words, their ranker features and the heuristic's pick.
+
+    Candidates are the sentence's words outside the date, at most ``_REACH``
+    on each side.  ``cache`` keeps each sentence's tagging between the dates
+    of one text.
+    """
+    s, e = sentence_bounds(text, mention.start, mention.end)
+    sw, sv, sp = _tagged(text, s, e, model, cache)
+    left = [i for i, (o, w) in enumerate(sw) if o + len(w) <= mention.start][-_REACH:]
+    right = [i for i, (o, _w) in enumerate(sw) if o >= mention.end][:_REACH]
+    keep = left + right
+    words = [sw[i] for i in keep]
+    pick = _heuristic(text, mention)
+    h = next((i for i, w in enumerate(words) if pick is not None and w[0] == pick[0]), None)
+    feats = ranker.features(
+        text,
+        words,
+        len(left),
+        mention.start,
+        mention.end,
+        mention.type,
+        [sp[i] for i in keep],
+        [sv[i] for i in keep],
+        h,
+    )
+    return words, feats, h
+
+
+def attach_one(
+    text: str,
+    mention: Mention,
+    *,
+    model: ranker.Model | None = None,
+    cache: dict[tuple[int, int], Tagged] | None = None,
+) -> Attachment:
+    """Attach one date to the event it dates: trigger, tense, aspect, factuality.
+
+    The shipped ranker (:mod:`timeline.ranker`) picks the trigger among the
+    sentence's words; ``model`` replaces it.
+    """
+    tense = tense_of(text, mention.start, mention.end)
+    m = model if model is not None else ranker.load()
+    words, feats, _h = candidates(text, mention, m, cache)
+    chosen = ranker.rank(m, feats)
     if chosen is None:
         return Attachment(None, None, tense or "none", "NONE", "asserted")
     o, w = words[chosen]
@@ -444,10 +520,11 @@ def attach(
     on the publish date and marked ``dated=False``.
     """
     events: list[Event] = []
+    cache: dict[tuple[int, int], Tagged] = {}
     for mention in mentions:
         if mention.interval is None or mention.type not in ("DATE", "TIME"):
             continue
-        a = attach_one(text, mention)
+        a = attach_one(text, mention, cache=cache)
         s, e = sentence_bounds(text, mention.start, mention.end)
         events.append(
             _event(

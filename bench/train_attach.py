@@ -1,0 +1,242 @@
+"""Train the event tagger and the attachment ranker (``timeline/data/attach.json``).
+
+    python bench/train_attach.py [--corpora ../shared/corpora] [--folds 5] [--write]
+
+1. The event tagger: logistic regression on every word of the TempEval-3
+   silver corpus (automatic EVENT tags), scored on tbaq-cleaned's gold EVENT
+   tags, which it never sees.
+2. The examples: every TIMEX3 of tbaq-cleaned that a TLINK ties to an EVENT in
+   the same sentence (the set ``timeline eval --events`` scores), with the
+   candidate words and features that :func:`timeline.events.candidates`
+   gives at run time, so training and use share one code path.
+3. A softmax ranker trained with AdaGrad and L2, cross-validated by document
+   (the figure to quote), then trained on all documents and written out with
+   ``--write``.
+
+Nothing here runs in CI; the shipped weights are data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+from collections import Counter
+from pathlib import Path
+
+from timeline import extract
+from timeline.event_eval import read_events
+from timeline.events import _WORD, _is_verb, candidates
+from timeline.ranker import Model, token_features
+
+Rows = list[tuple[list[str], bool]]
+
+
+def tagger_rows(corpus: Path) -> dict[str, Rows]:
+    """Each word of a TimeML corpus, by document: tagger features, and whether it is an EVENT."""
+    out = {}
+    for p in sorted(corpus.rglob("*.tml")):
+        doc = read_events(p)
+        starts = {s for s, _ in doc.events.values()}
+        words = [(m.start(), m.group()) for m in _WORD.finditer(doc.text)]
+        out[doc.name] = [
+            (token_features(words, i, _is_verb(words, i)), words[i][0] in starts)
+            for i in range(len(words))
+        ]
+    return out
+
+
+def _sigmoid(s: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+
+
+def train_tagger(
+    rows: list[tuple[list[str], bool]], epochs: int = 3, min_count: int = 8, seed: int = 0
+) -> dict[str, float]:
+    """Logistic regression (AdaGrad, light L2) on features seen ``min_count`` times."""
+    counts = Counter(f for fs, _ in rows for f in fs)
+    index: dict[str, int] = {}
+    data = [
+        ([index.setdefault(f, len(index)) for f in fs if counts[f] >= min_count], y)
+        for fs, y in rows
+    ]
+    w = [0.0] * len(index)
+    g2 = [1e-8] * len(index)
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(data)
+        for fs, y in data:
+            c = _sigmoid(sum(w[f] for f in fs)) - (1.0 if y else 0.0)
+            for f in fs:
+                gr = c + 1e-4 * w[f]
+                g2[f] += gr * gr
+                w[f] -= 0.2 * gr / math.sqrt(g2[f])
+    names = sorted(index, key=index.__getitem__)
+    return {n: round(w[i], 3) for i, n in enumerate(names) if abs(w[i]) >= 5e-4}
+
+
+def tagger_scores(weights: dict[str, float], rows: list[tuple[list[str], bool]]) -> str:
+    tp = fp = fn = 0
+    for fs, y in rows:
+        hit = sum(weights.get(f, 0.0) for f in fs) >= 0
+        tp += hit and y
+        fp += hit and not y
+        fn += y and not hit
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    return f"P {p:.3f}  R {r:.3f}  F1 {2 * p * r / (p + r):.3f}"
+
+
+Example = tuple[str, list[list[str]], set[int], int | None]  # doc, feats, gold, heuristic
+
+
+def examples(tbaq: Path, model: Model, only: set[str] | None = None) -> tuple[list[Example], int]:
+    out: list[Example] = []
+    anchored = 0
+    for p in sorted(tbaq.rglob("*.tml")):
+        doc = read_events(p)
+        if only is not None and doc.name not in only:
+            continue
+        if not doc.anchors or not doc.dct:
+            continue
+        mentions = extract(doc.text, doc.dct[:10])
+        for tid, eids in sorted(doc.anchors.items()):
+            anchored += 1
+            ts, te = doc.timexes[tid]
+            mention = next((m for m in mentions if m.start < te and ts < m.end), None)
+            if mention is None:
+                continue
+            words, feats, h = candidates(doc.text, mention, model)
+            gold_spans = [doc.events[e] for e in eids]
+            gold = {
+                i
+                for i, (o, w) in enumerate(words)
+                if any(gs < o + len(w) and o < ge for gs, ge in gold_spans)
+            }
+            out.append((doc.name, feats, gold, h))
+    return out, anchored
+
+
+def train(
+    data: list[Example], epochs: int, rate: float, l2: float, min_count: int = 5, seed: int = 0
+) -> dict[str, float]:
+    counts = Counter(f for _d, feats, _g, _h in data for fs in feats for f in set(fs))
+    index: dict[str, int] = {}
+    rows = []
+    for _doc, feats, gold, _h in data:
+        if not gold or not feats:
+            continue
+        rows.append(
+            (
+                [
+                    [index.setdefault(f, len(index)) for f in fs if counts[f] >= min_count]
+                    for fs in feats
+                ],
+                gold,
+            )
+        )
+    w = [0.0] * len(index)
+    g2 = [1e-8] * len(index)
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(rows)
+        for feats, gold in rows:
+            scores = [sum(w[f] for f in fs) for fs in feats]
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            z = sum(exps)
+            zg = sum(exps[i] for i in gold)
+            grad: dict[int, float] = {}
+            for i, fs in enumerate(feats):
+                p = exps[i] / z
+                q = exps[i] / zg if i in gold else 0.0
+                c = p - q
+                if abs(c) < 1e-6:
+                    continue
+                for f in fs:
+                    grad[f] = grad.get(f, 0.0) + c
+            for f, gr in grad.items():
+                gr += l2 * w[f]
+                g2[f] += gr * gr
+                w[f] -= rate * gr / math.sqrt(g2[f])
+    names = sorted(index, key=index.__getitem__)
+    return {n: w[i] for i, n in enumerate(names) if abs(w[i]) >= 1e-4}
+
+
+def correct(weights: dict[str, float], data: list[Example]) -> int:
+    hits = 0
+    for _doc, feats, gold, _h in data:
+        if not feats:
+            continue
+        scores = [sum(weights.get(f, 0.0) for f in fs) for fs in feats]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        hits += best in gold
+    return hits
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--corpora", default=str(Path(__file__).resolve().parents[2] / "shared/corpora")
+    )
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--rate", type=float, default=0.1)
+    ap.add_argument("--l2", type=float, default=1e-2)
+    ap.add_argument(
+        "--gold-weight",
+        type=int,
+        default=3,
+        help="copies of tbaq's gold EVENT words added to the tagger's silver data (0: none)",
+    )
+    ap.add_argument("--write", action="store_true", help="write timeline/data/attach.json")
+    args = ap.parse_args(argv)
+    root = Path(args.corpora)
+    silver = [r for rows in tagger_rows(root / "te3-silver").values() for r in rows]
+    gold_rows = tagger_rows(root / "tbaq-cleaned")
+
+    def tagger_for(docs: set[str]) -> dict[str, float]:
+        extra = [r for d in sorted(docs) for r in gold_rows[d]] * args.gold_weight
+        return train_tagger(silver + extra)
+
+    names = sorted(gold_rows)
+    fold_of = {d: i % args.folds for i, d in enumerate(names)}
+    hits = heur = anchored = 0
+    for k in range(args.folds):
+        held = {d for d in names if fold_of[d] == k}
+        tagger = tagger_for(set(names) - held)
+        train_data, _ = examples(root / "tbaq-cleaned", Model(tagger, {}), set(names) - held)
+        test_data, n = examples(root / "tbaq-cleaned", Model(tagger, {}), held)
+        weights = train(train_data, args.epochs, args.rate, args.l2)
+        hits += correct(weights, test_data)
+        heur += sum(1 for _d, _f, gold, h in test_data if h is not None and h in gold)
+        anchored += n
+        held_rows = [r for d in sorted(held) for r in gold_rows[d]]
+        print(f"fold {k}: tagger on held-out gold EVENT tags {tagger_scores(tagger, held_rows)}")
+    print(f"anchored timexes {anchored}; heuristic alone {heur / anchored:.3f}")
+    cv_share = hits / anchored
+    print(f"cross-validated ({args.folds} folds by document): {cv_share:.3f}")
+    tagger = tagger_for(set(names))
+    data, anchored = examples(root / "tbaq-cleaned", Model(tagger, {}))
+    weights = train(data, args.epochs, args.rate, args.l2)
+    print(
+        f"trained on all (in-sample): {correct(weights, data) / anchored:.3f}  "
+        f"tagger features {len(tagger)}, ranker features {len(weights)}"
+    )
+    if args.write:
+        out = {
+            "about": "event tagger and attachment ranker; regenerate: bench/train_attach.py --write",
+            "cross_validated": round(cv_share, 3),
+            "trained_on": "tagger: te3-silver + tbaq-cleaned EVENT tags; ranker: tbaq-cleaned TLINKs",
+            "tagger": tagger,
+            "ranker": {f: round(v, 4) for f, v in sorted(weights.items())},
+        }
+        path = Path(__file__).resolve().parents[1] / "timeline/data/attach.json"
+        text = json.dumps(out, sort_keys=True, separators=(",", ":"))
+        path.write_text(text.replace(',"', ',\n"') + "\n", "utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,277 @@
+"""Which word of the sentence is the event a date anchors: two small learned models.
+
+1. An **event tagger**: for each word, the probability that it names an event
+   ("met", "talks", "bombing"), from the word, its suffixes, its shape and its
+   neighbours.  A logistic model trained on the EVENT tags of the TempEval-3
+   silver corpus.
+2. A **ranker**: every word of the sentence around a date is a candidate, with
+   sparse features (distance and side, the tagger's probability, how many
+   event words lie in between, a comma or clause boundary in between, the
+   preposition before the date, what the staged heuristic in
+   :mod:`timeline.events` chose, ...).  A conditional log-linear (softmax)
+   model trained on TimeBank's same-sentence TLINKs scores them; the best wins.
+
+``bench/train_attach.py`` trains both and reports the ranker's
+cross-validated share; the weights ship in ``data/attach.json``.  Scoring is
+pure Python, one dictionary look-up per feature, and the file is read once,
+on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+
+__all__ = ["Model", "features", "load", "rank", "token_features"]
+
+_CUT = re.compile(r"[;:()]|\s[-—–]{1,2}\s|\b(?:that|which|who|while|because|although|when)\b")
+_DETERMINERS = frozenset(
+    "a an the this that these those his her its their our my your some any no every each".split()
+)
+_MODALS = frozenset("will would shall should can could may might must".split())
+_AUX = frozenset("is are am was were be been being has have had do does did".split())
+_PREPOSITIONS = frozenset(
+    "on in at of during for since by from until through after before over within".split()
+)
+_CONJUNCTIONS = frozenset("and or but".split())
+_REPORTING = frozenset(
+    "said says told announced reported added stated declared confirmed denied warned "
+    "insisted explained noted argued claimed".split()
+)
+
+
+def _cls(w: str) -> str:
+    """A coarse class for a neighbouring word."""
+    if w in _DETERMINERS:
+        return "det"
+    if w == "to":
+        return "to"
+    if w in _MODALS:
+        return "mod"
+    if w in _AUX:
+        return "aux"
+    if w in _PREPOSITIONS:
+        return "prep"
+    if w in _CONJUNCTIONS:
+        return "conj"
+    return "w" if w else "none"
+
+
+def _shape(raw: str) -> str:
+    if raw.isupper():
+        return "A"
+    if raw[:1].isupper():
+        return "Aa"
+    return "a" if raw.isalpha() else "a-"
+
+
+def token_features(words: Sequence[tuple[int, str]], i: int, verb: bool) -> list[str]:
+    """Features of word ``i`` for the event tagger (does this word name an event?)."""
+    raw = words[i][1]
+    w = raw.lower()
+    prev = words[i - 1][1].lower() if i else "<s>"
+    prev2 = words[i - 2][1].lower() if i > 1 else "<s>"
+    nxt = words[i + 1][1].lower() if i + 1 < len(words) else "</s>"
+    return [
+        "b",
+        "w=" + w,
+        "s2=" + w[-2:],
+        "s3=" + w[-3:],
+        "s4=" + w[-4:],
+        "sh=" + _shape(raw) + ("0" if i == 0 else ""),
+        "p=" + prev,
+        "pc=" + _cls(prev),
+        "p2=" + _cls(prev2),
+        "n=" + nxt,
+        "nc=" + _cls(nxt),
+        f"pw={_cls(prev)}|{w}",
+        f"v={int(verb)}",
+        f"v={int(verb)}|s3={w[-3:]}",
+    ]
+
+
+def _coarse(d: int) -> str:
+    side = "L" if d < 0 else "R"
+    a = abs(d)
+    if a <= 2:
+        return f"{side}{a}"
+    if a <= 4:
+        return f"{side}3"
+    if a <= 8:
+        return f"{side}5"
+    return f"{side}9"
+
+
+def _fine(d: int) -> str:
+    a = abs(d)
+    side = "L" if d < 0 else "R"
+    if a <= 6:
+        return f"{side}{a}"
+    if a <= 10:
+        return f"{side}7"
+    if a <= 15:
+        return f"{side}11"
+    return f"{side}16"
+
+
+def features(
+    text: str,
+    words: Sequence[tuple[int, str]],
+    n: int,
+    mention_start: int,
+    mention_end: int,
+    mention_type: str,
+    events: Sequence[float],
+    verbs: Sequence[bool],
+    heuristic: int | None,
+) -> list[list[str]]:
+    """Sparse features for each candidate word.
+
+    ``words`` are the sentence's words with the date's own words removed;
+    the first ``n`` lie before the date.  ``events[i]`` is the tagger's
+    probability that word ``i`` names an event, ``verbs[i]`` whether it reads
+    as a verb, and ``heuristic`` the index the staged heuristic chose.
+    """
+    lows = [w.lower() for _, w in words]
+    evs = [min(int(p * 7), 6) for p in events]
+
+    # clause and comma boundaries between each word and the date
+    def between(a: int, b: int) -> tuple[bool, bool]:
+        chunk = text[a:b]
+        return "," in chunk, _CUT.search(chunk) is not None
+
+    prep = lows[n - 1] if n and lows[n - 1] in _PREPOSITIONS else "x"
+    tail = text[mention_end : mention_end + 2]
+    after_mark = "poss" if tail in ("'s", "’s") else ("comma" if tail[:1] == "," else "x")
+    opening = "open" if n == 0 or text[words[n - 1][0] : mention_start].count(",") else "mid"
+    out: list[list[str]] = []
+    # how many event-like words lie between each candidate and the date
+    left_count = [0] * len(words)
+    k = 0
+    for i in range(n - 1, -1, -1):
+        left_count[i] = k
+        if events[i] >= 0.5:
+            k += 1
+    right_count = [0] * len(words)
+    k = 0
+    for i in range(n, len(words)):
+        right_count[i] = k
+        if events[i] >= 0.5:
+            k += 1
+    # the nearest event-like word on each side
+    near_left = next((i for i in range(n - 1, -1, -1) if events[i] >= 0.5), None)
+    near_right = next((i for i in range(n, len(words)) if events[i] >= 0.5), None)
+    reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in _REPORTING), None)
+    for i, (o, raw) in enumerate(words):
+        w = lows[i]
+        d = i - n if i < n else i - n + 1
+        side = "L" if d < 0 else "R"
+        co = _coarse(d)
+        ev = evs[i]
+        v = "v" if verbs[i] else "n"
+        if i < n:
+            comma, cut = between(o + len(raw), mention_start)
+        else:
+            comma, cut = between(mention_end, o)
+        kk = min(left_count[i] if i < n else right_count[i], 3)
+        prev = lows[i - 1] if i > 0 else ""
+        nxt = lows[i + 1] if i + 1 < len(lows) else ""
+        f = [
+            "b",
+            "d" + _fine(d),
+            f"e{ev}",
+            f"e{ev}|{co}",
+            f"{v}|{co}",
+            f"{v}|e{ev}",
+            f"k{kk}|{side}",
+            f"k{kk}|{v}|e{ev}",
+            "w=" + w,
+            f"w={w}|{side}",
+            "s3=" + w[-3:],
+            "s2=" + w[-2:],
+            "p=" + _cls(prev),
+            "n=" + _cls(nxt),
+            f"p={_cls(prev)}|{v}",
+            f"c{int(comma)}{int(cut)}|{side}",
+            f"c{int(comma)}{int(cut)}|{co}",
+            f"t={mention_type}|{co}",
+            f"pp={prep}|{co}",
+            f"pp={prep}|{v}|{side}",
+            f"am={after_mark}|{co}",
+            f"op={opening}|{co}",
+        ]
+        if i in (near_left, near_right):
+            f.append(f"near|{co}")
+        if reporting_left is not None and i < reporting_left:
+            f.append("beyond-rep")
+        if raw[:1].isupper() and i > 0:
+            f.append("cap")
+        if w in _REPORTING:
+            f.append(f"rep|{co}")
+        if heuristic is not None and i == heuristic:
+            f.append("h")
+            f.append(f"h|e{ev}")
+            f.append(f"h|{v}")
+        out.append(f)
+    return out
+
+
+class Model:
+    """The event tagger's and the ranker's weights."""
+
+    def __init__(
+        self,
+        tagger: Mapping[str, float],
+        weights: Mapping[str, float],
+        trained_on: str = "",
+        cross_validated: float | None = None,
+    ) -> None:
+        self.tagger = tagger
+        self.weights = weights
+        self.trained_on = trained_on
+        self.cross_validated = cross_validated
+
+    def events(self, words: Sequence[tuple[int, str]], verbs: Sequence[bool]) -> list[float]:
+        """For each word, the probability that it names an event."""
+        get = self.tagger.get
+        out = []
+        for i in range(len(words)):
+            s = sum(get(f, 0.0) for f in token_features(words, i, verbs[i]))
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s)))))
+        return out
+
+    def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
+        """The ranker's score of each candidate."""
+        get = self.weights.get
+        return [sum(get(f, 0.0) for f in fs) for fs in feats]
+
+
+def rank(model: Model, feats: Sequence[Sequence[str]]) -> int | None:
+    """The index of the best candidate (the first on ties), or None if there is none."""
+    if not feats:
+        return None
+    scores = model.scores(feats)
+    return max(range(len(scores)), key=scores.__getitem__)
+
+
+def from_json(raw: str) -> Model:
+    """A model from its JSON form: ``{"tagger": {...}, "ranker": {...}}``."""
+    data = json.loads(raw)
+    cv = data.get("cross_validated")
+    return Model(
+        {str(k): float(v) for k, v in data["tagger"].items()},
+        {str(k): float(v) for k, v in data["ranker"].items()},
+        str(data.get("trained_on", "")),
+        float(cv) if cv is not None else None,
+    )
+
+
+@cache
+def load() -> Model:
+    """The shipped model (read once, on first use)."""
+    raw = resources.files("timeline").joinpath("data/attach.json").read_text("utf-8")
+    return from_json(raw)
