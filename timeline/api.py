@@ -139,6 +139,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                     cand = attrs.evolve(cand, direction=-1)
                 else:
                     cand = attrs.evolve(cand, lean=1)
+        elif cand.direction is None and _open_weekday(cand.expr):
+            lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
+            if lead is not None and lead.group(1).lower() in ("until", "till"):
+                # "adjourned until Monday", "until 9 a.m. Tuesday": a deadline ahead
+                cand = attrs.evolve(cand, direction=1)
         ctx = Context(
             pub,
             tense=tense,
@@ -190,6 +195,12 @@ def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -
     if len(gap) > 24 or not _COORDINATION.fullmatch(gap):
         return None
     return y.year
+
+
+def _open_weekday(x: object) -> bool:
+    """A weekday without "last" or "next", alone or as a clock time's day."""
+    day = x.day if isinstance(x, Clock) else x
+    return isinstance(day, Weekday) and day.shift is None
 
 
 def _needs_tense(cand: Candidate) -> bool:

@@ -604,7 +604,7 @@ def _r_century(cand: Candidate, x: E.Century, ctx: Context) -> Resolved:
 
 def _r_clock(cand: Candidate, x: E.Clock, ctx: Context) -> Resolved | None:
     if x.day is not None:
-        inner = Candidate(cand.start, cand.end, cand.rule, x.day, None, None)
+        inner = Candidate(cand.start, cand.end, cand.rule, x.day, None, cand.direction)
         got = resolve(inner, ctx)
         if got is None or got[0].interval is None:
             return None
