@@ -166,6 +166,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             and value.grain not in _NOT_STORY
             # In a story, "today" inside a quotation does not move the story's date.
             and not (narrative and why.anchor == "published")
+            # In news, "a year ago" is a comparison: the next "a year earlier"
+            # compares with the same period, not with the year before it.
+            and not (not narrative and _year_back(cand.expr))
         ):
             previous = value
             if why.anchor == "none":
@@ -195,6 +198,10 @@ def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -
     if len(gap) > 24 or not _COORDINATION.fullmatch(gap):
         return None
     return y.year
+
+
+def _year_back(x: object) -> bool:
+    return isinstance(x, Offset) and x.unit == "year" and x.n == 1 and x.sign < 0
 
 
 def _open_weekday(x: object) -> bool:
