@@ -26,7 +26,7 @@ from .expr import (
 from .model import Grain, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
-from .tense import tense_of
+from .tense import FUTURE, tense_of
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
 
@@ -171,7 +171,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             and not (not narrative and _year_back(cand.expr))
         ):
             previous = value
-            if why.anchor == "none":
+            if (
+                why.anchor == "none"
+                and not _digression(value, story)
+                and not (narrative and _planned(text, cand, value))
+            ):
                 story = value
             if isinstance(cand.expr, Period):
                 previous_period = value
@@ -198,6 +202,25 @@ def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -
     if len(gap) > 24 or not _COORDINATION.fullmatch(gap):
         return None
     return y.year
+
+
+_DIGRESSION_YEARS = 20
+
+
+def _digression(value: TimeValue, story: TimeValue | None) -> bool:
+    """A bare year far from the story's ("the largest battle since 1813",
+    "documents found in 2004"): an aside that leaves the story's date alone."""
+    if story is None or story.interval is None or value.interval is None:
+        return False
+    if value.grain is not Grain.YEAR:
+        return False
+    return abs(value.interval.start.year - story.interval.start.year) >= _DIGRESSION_YEARS
+
+
+def _planned(text: str, cand: Candidate, value: TimeValue) -> bool:
+    """A bare year in a clause about plans ("a campaign planned for 1976",
+    "would end in 1975"): not where the story has got to."""
+    return value.grain is Grain.YEAR and tense_of(text, cand.start, cand.end) == FUTURE
 
 
 def _year_back(x: object) -> bool:
