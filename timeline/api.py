@@ -185,7 +185,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
 _LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill)\s{1,3}\Z")
 _NOT_STORY = (Grain.DECADE, Grain.CENTURY)
 _COORDINATION = re.compile(
-    r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"
+    r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—|/)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"
 )
 
 
