@@ -239,6 +239,19 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
     prev = ctx.previous
     if x.unit in ("hour", "minute", "second"):
         delta = _dt.timedelta(**{x.unit + "s": x.sign * x.n})
+        if (
+            x.anaphoric
+            and prev is not None
+            and prev.interval is not None
+            and prev.grain is not None
+            and _RANK[prev.grain] >= _RANK[Grain.DAY]
+        ):
+            # "three hours before the declaration" after "on 8 February
+            # 1904": only the day is known, and a few hours keep to it
+            d = prev.interval.start.date() + _dt.timedelta(days=int(delta / _dt.timedelta(days=1)))
+            return _unit(d, Grain.DAY, cand.mod), _prov(
+                cand, "previous", prev.value, x.sign, "explicit"
+            )
         t = ctx.published + delta
         value = TimeValue(
             "TIME",
