@@ -144,6 +144,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             if lead is not None and lead.group(1).lower() in ("until", "till"):
                 # "adjourned until Monday", "until 9 a.m. Tuesday": a deadline ahead
                 cand = attrs.evolve(cand, direction=1)
+            elif _DONE.match(text, cand.end):
+                # "Wednesday's ruling", "Friday's close": something already done
+                cand = attrs.evolve(cand, direction=-1)
         ctx = Context(
             pub,
             tense=tense,
@@ -183,6 +186,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
 
 
 _LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill)\s{1,3}\Z")
+_DONE = re.compile(
+    r"['’]s\s{1,3}(?:ruling|decision|verdict|announcement|statement|attack|attacks|bombing|"
+    r"bombings|raid|killing|killings|shooting|explosion|blast|crash|close|closing|"
+    r"trading|session|earthquake|quake)\b"
+)
 _NOT_STORY = (Grain.DECADE, Grain.CENTURY)
 _COORDINATION = re.compile(
     r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—|/)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"
