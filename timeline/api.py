@@ -26,7 +26,7 @@ from .expr import (
 from .model import Grain, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
-from .tense import tense_of
+from .tense import FUTURE, tense_of
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
 
@@ -139,6 +139,14 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                     cand = attrs.evolve(cand, direction=-1)
                 else:
                     cand = attrs.evolve(cand, lean=1)
+        elif cand.direction is None and _open_weekday(cand.expr):
+            lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
+            if lead is not None and lead.group(1).lower() in ("until", "till"):
+                # "adjourned until Monday", "until 9 a.m. Tuesday": a deadline ahead
+                cand = attrs.evolve(cand, direction=1)
+            elif _DONE.match(text, cand.end):
+                # "Wednesday's ruling", "Friday's close": something already done
+                cand = attrs.evolve(cand, direction=-1)
         ctx = Context(
             pub,
             tense=tense,
@@ -161,9 +169,16 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             and value.grain not in _NOT_STORY
             # In a story, "today" inside a quotation does not move the story's date.
             and not (narrative and why.anchor == "published")
+            # In news, "a year ago" is a comparison: the next "a year earlier"
+            # compares with the same period, not with the year before it.
+            and not (not narrative and _year_back(cand.expr))
         ):
             previous = value
-            if why.anchor == "none":
+            if (
+                why.anchor == "none"
+                and not _digression(value, story)
+                and not (narrative and _planned(text, cand, value))
+            ):
                 story = value
             if isinstance(cand.expr, Period):
                 previous_period = value
@@ -171,9 +186,14 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
 
 
 _LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill)\s{1,3}\Z")
+_DONE = re.compile(
+    r"['’]s\s{1,3}(?:ruling|decision|verdict|announcement|statement|attack|attacks|bombing|"
+    r"bombings|raid|killing|killings|shooting|explosion|blast|crash|close|closing|"
+    r"trading|session|earthquake|quake)\b"
+)
 _NOT_STORY = (Grain.DECADE, Grain.CENTURY)
 _COORDINATION = re.compile(
-    r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"
+    r"\s{0,3}(?:,|and|or|to|through|until|till|-|–|—|/)\s{0,3}(?:(?:early|late|mid-?)\s{1,3})?"
 )
 
 
@@ -190,6 +210,35 @@ def _coordinated_year(text: str, cand: Candidate, following: Candidate | None) -
     if len(gap) > 24 or not _COORDINATION.fullmatch(gap):
         return None
     return y.year
+
+
+_DIGRESSION_YEARS = 20
+
+
+def _digression(value: TimeValue, story: TimeValue | None) -> bool:
+    """A bare year far from the story's ("the largest battle since 1813",
+    "documents found in 2004"): an aside that leaves the story's date alone."""
+    if story is None or story.interval is None or value.interval is None:
+        return False
+    if value.grain is not Grain.YEAR:
+        return False
+    return abs(value.interval.start.year - story.interval.start.year) >= _DIGRESSION_YEARS
+
+
+def _planned(text: str, cand: Candidate, value: TimeValue) -> bool:
+    """A bare year in a clause about plans ("a campaign planned for 1976",
+    "would end in 1975"): not where the story has got to."""
+    return value.grain is Grain.YEAR and tense_of(text, cand.start, cand.end) == FUTURE
+
+
+def _year_back(x: object) -> bool:
+    return isinstance(x, Offset) and x.unit == "year" and x.n == 1 and x.sign < 0
+
+
+def _open_weekday(x: object) -> bool:
+    """A weekday without "last" or "next", alone or as a clock time's day."""
+    day = x.day if isinstance(x, Clock) else x
+    return isinstance(day, Weekday) and day.shift is None
 
 
 def _needs_tense(cand: Candidate) -> bool:

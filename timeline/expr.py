@@ -49,6 +49,9 @@ class CalDate:
     story_offset: int | None = None
     # "the night of April 18": a part of day (MO, AF, EV, NI) of the date.
     part_of_day: str | None = None
+    # "Monday, Oct. 26": the weekday written with the date (1 = Monday), which
+    # tells the year when the text leaves it out.
+    weekday: int | None = None
 
 
 @attrs.frozen(slots=True)

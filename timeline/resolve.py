@@ -239,6 +239,19 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
     prev = ctx.previous
     if x.unit in ("hour", "minute", "second"):
         delta = _dt.timedelta(**{x.unit + "s": x.sign * x.n})
+        if (
+            x.anaphoric
+            and prev is not None
+            and prev.interval is not None
+            and prev.grain is not None
+            and _RANK[prev.grain] >= _RANK[Grain.DAY]
+        ):
+            # "three hours before the declaration" after "on 8 February
+            # 1904": only the day is known, and a few hours keep to it
+            d = prev.interval.start.date() + _dt.timedelta(days=int(delta / _dt.timedelta(days=1)))
+            return _unit(d, Grain.DAY, cand.mod), _prov(
+                cand, "previous", prev.value, x.sign, "explicit"
+            )
         t = ctx.published + delta
         value = TimeValue(
             "TIME",
@@ -333,6 +346,23 @@ def _year_options(month: int, day: int | None, years: list[int]) -> list[tuple[_
     return options
 
 
+def _weekday_fit(
+    options: list[tuple[_dt.date, _dt.date]], weekday: int | None
+) -> list[tuple[_dt.date, _dt.date]]:
+    """The options on the weekday the text wrote ("Monday, Oct. 26"); all of
+    them when it wrote none or none of them fits."""
+    if weekday is None:
+        return options
+    fit = [o for o in options if o[0].isoweekday() == weekday]
+    return fit or options
+
+
+# A year-less day this close ahead is the coming one even in a past-tense
+# clause ("the court set Jan. 14 as the deadline"): the same day eleven
+# months back is seldom meant.
+_NEAR_AHEAD_DAYS = 60
+
+
 def _forward_nearest(options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date) -> _dt.date:
     """The option nearest the story date, where going back costs twice as much
     as going forward: stories mostly move forward ("In January" after
@@ -398,12 +428,15 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
         story = ctx.story
         if story is not None and story.interval is not None and cand.direction is None:
             anchor = story.interval.start.date()
-            options = _year_options(
-                x.month,
-                x.day,
-                [anchor.year]
-                if _RANK[story.grain or Grain.YEAR] >= _RANK[Grain.YEAR]
-                else [anchor.year - 1, anchor.year, anchor.year + 1],
+            options = _weekday_fit(
+                _year_options(
+                    x.month,
+                    x.day,
+                    [anchor.year]
+                    if _RANK[story.grain or Grain.YEAR] >= _RANK[Grain.YEAR]
+                    else [anchor.year - 1, anchor.year, anchor.year + 1],
+                ),
+                x.weekday,
             )
             if not options:
                 return None
@@ -413,7 +446,12 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
             options = _year_options(x.month, x.day, [pub.year - 1, pub.year, pub.year + 1])
             if not options:
                 return None
-            if cand.direction == 0:
+            fit = _weekday_fit(options, x.weekday)
+            if len(fit) == 1 and len(options) > 1:
+                # "Monday, Oct. 26": the one year whose Oct. 26 is a Monday
+                d = fit[0][0]
+                sign, reason = (d > pub) - (d < pub), "weekday-fits"
+            elif cand.direction == 0:
                 d = _dt.date(pub.year, x.month, x.day or 1)
             elif cand.lean:
                 sign, reason = None, "explicit:deadline"
@@ -423,6 +461,10 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
                     # No tense: a month or day a few weeks ahead is likelier
                     # than the same one eleven months back.
                     sign, reason = None, "default:nearest"
+                elif reason == "tense:past" and x.day is not None:
+                    ahead = [o[0] for o in options if o[0] > pub]
+                    if ahead and (min(ahead) - pub).days <= _NEAR_AHEAD_DAYS:
+                        sign, reason = 1, "near-ahead"
                 d = _choose(options, pub, sign, cand.direction is not None)
             prov = _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
     if x.part_of_day is not None and x.day is not None:
@@ -575,7 +617,7 @@ def _r_century(cand: Candidate, x: E.Century, ctx: Context) -> Resolved:
 
 def _r_clock(cand: Candidate, x: E.Clock, ctx: Context) -> Resolved | None:
     if x.day is not None:
-        inner = Candidate(cand.start, cand.end, cand.rule, x.day, None, None)
+        inner = Candidate(cand.start, cand.end, cand.rule, x.day, None, cand.direction)
         got = resolve(inner, ctx)
         if got is None or got[0].interval is None:
             return None

@@ -486,7 +486,10 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     hour = _int(g, "hour")
     minute = _int(g, "minute")
     pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
-    return E.CalDate(year, month, day, hour, minute, short_year=short, part_of_day=pod), None
+    wd = _weekday(g["wd"] or "", t) if g.get("wd") else None
+    return E.CalDate(
+        year, month, day, hour, minute, short_year=short, part_of_day=pod, weekday=wd
+    ), None
 
 
 def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
