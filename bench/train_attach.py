@@ -27,7 +27,7 @@ from pathlib import Path
 
 from timeline import extract
 from timeline.event_eval import read_events
-from timeline.events import _WORD, _is_verb, candidates
+from timeline.events import _WORD, Tagging, _is_verb, candidates
 from timeline.ranker import Model, token_features
 
 Rows = list[tuple[list[str], bool]]
@@ -100,13 +100,14 @@ def examples(tbaq: Path, model: Model, only: set[str] | None = None) -> tuple[li
         if not doc.anchors or not doc.dct:
             continue
         mentions = extract(doc.text, doc.dct[:10])
+        tagging = Tagging(doc.text, model)
         for tid, eids in sorted(doc.anchors.items()):
             anchored += 1
             ts, te = doc.timexes[tid]
             mention = next((m for m in mentions if m.start < te and ts < m.end), None)
             if mention is None:
                 continue
-            words, feats, h = candidates(doc.text, mention, model)
+            words, feats, h = candidates(doc.text, mention, tagging)
             gold_spans = [doc.events[e] for e in eids]
             gold = {
                 i

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import timeline
 from timeline import ranker
-from timeline.events import _WORD, _is_verb, attach_one, candidates
+from timeline.events import _WORD, Tagging, _is_verb, attach_one, candidates
 
 PUB = "2025-01-22"
 
@@ -68,7 +68,7 @@ def test_a_given_model_replaces_the_shipped_one() -> None:
     heuristic = ranker.Model(shipped.tagger, {"h": 1.0})
     assert attach_one(text, mention, model=heuristic).trigger == "met"
     farthest = ranker.Model(shipped.tagger, {"dR16": 1.0, "dR11": 0.5, "dR7": 0.25})
-    words, _feats, _h = candidates(text, mention, farthest)
+    words, _feats, _h = candidates(text, mention, Tagging(text, farthest))
     assert attach_one(text, mention, model=farthest).trigger in {w for _, w in words[-4:]}
 
 

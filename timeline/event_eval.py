@@ -116,7 +116,7 @@ class EventReport:
 def score_events(docs: Iterable[EventDoc]) -> EventReport:
     """Attach events with :func:`timeline.build` and compare with the TLINK anchors."""
     from .api import extract
-    from .events import trigger_for
+    from .events import Tagging, trigger_for
 
     anchored = found = correct = 0
     errors: list[tuple[str, str, str, str]] = []
@@ -124,13 +124,14 @@ def score_events(docs: Iterable[EventDoc]) -> EventReport:
         if not doc.anchors or not doc.dct:
             continue
         mentions = extract(doc.text, doc.dct[:10])
+        tagging = Tagging(doc.text, ranker.load())
         for tid, eids in sorted(doc.anchors.items()):
             anchored += 1
             ts, te = doc.timexes[tid]
             mention = next((m for m in mentions if m.start < te and ts < m.end), None)
             if mention is None:
                 continue
-            trigger, t0, _tense = trigger_for(doc.text, mention)
+            trigger, t0, _tense = trigger_for(doc.text, mention, tagging)
             if trigger is None or t0 is None:
                 continue
             found += 1

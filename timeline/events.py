@@ -8,6 +8,7 @@ around each mention, so it stays linear in the length of the text.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -386,58 +387,82 @@ def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
     return None if chosen is None else words[chosen]
 
 
-_REACH = 40  # candidate words on each side of the date
+_REACH = 40  # words looked at on each side of the date
+FLOOR = 0.05  # the least event probability a candidate needs (the heuristic's pick excepted)
+PER_SIDE = 12  # candidates on each side, nearest first
 
 
-Tagged = tuple[list[tuple[int, str]], list[bool], list[float]]
+class Tagging:
+    """The words of one text, tagged on demand and cached: whether each reads as
+    a verb and the event tagger's probability that it names an event.
 
+    The words are those of the whole text, so a word is tagged once however
+    many dates look at it; build one per text and pass it to every mention.
+    """
 
-def _tagged(
-    text: str, s: int, e: int, model: ranker.Model, cache: dict[tuple[int, int], Tagged] | None
-) -> Tagged:
-    """A sentence's words, whether each reads as a verb, and its event probability."""
-    if cache is not None and (s, e) in cache:
-        return cache[(s, e)]
-    words = _words(text, s, e)
-    verbs = [_is_verb(words, i) for i in range(len(words))]
-    tagged = (words, verbs, model.events(words, verbs))
-    if cache is not None:
-        cache[(s, e)] = tagged
-    return tagged
+    def __init__(self, text: str, model: ranker.Model) -> None:
+        self.text = text
+        self.model = model
+        self.words = _words(text, 0, len(text))
+        self.offsets = [o for o, _ in self.words]
+        self._verbs: dict[int, bool] = {}
+        self._events: dict[int, float] = {}
+
+    def verb(self, i: int) -> bool:
+        v = self._verbs.get(i)
+        if v is None:
+            v = self._verbs[i] = _is_verb(self.words, i)
+        return v
+
+    def event(self, i: int) -> float:
+        p = self._events.get(i)
+        if p is None:
+            p = self._events[i] = self.model.event(self.words, i, self.verb(i))
+        return p
 
 
 def candidates(
-    text: str,
-    mention: Mention,
-    model: ranker.Model,
-    cache: dict[tuple[int, int], Tagged] | None = None,
+    text: str, mention: Mention, tagging: Tagging
 ) -> tuple[list[tuple[int, str]], list[list[str]], int | None]:
-    """The sentence's candidate words, their ranker features and the heuristic's pick.
+    """The candidate words for a date's trigger, their ranker features and the
+    heuristic's pick (an index into the candidates, or None).
 
-    Candidates are the sentence's words outside the date, at most ``_REACH``
-    on each side.  ``cache`` keeps each sentence's tagging between the dates
-    of one text.
+    The words looked at are the sentence's, outside the date, at most
+    ``_REACH`` on each side; candidates among them are the heuristic's pick
+    and the words the tagger gives at least ``FLOOR``.
     """
     s, e = sentence_bounds(text, mention.start, mention.end)
-    sw, sv, sp = _tagged(text, s, e, model, cache)
-    left = [i for i, (o, w) in enumerate(sw) if o + len(w) <= mention.start][-_REACH:]
-    right = [i for i, (o, _w) in enumerate(sw) if o >= mention.end][:_REACH]
-    keep = left + right
-    words = [sw[i] for i in keep]
+    lo = bisect.bisect_left(tagging.offsets, s)
+    hi = bisect.bisect_left(tagging.offsets, e)
+    first = bisect.bisect_left(tagging.offsets, mention.start, lo, hi)
+    after = bisect.bisect_left(tagging.offsets, mention.end, lo, hi)
+    words = tagging.words
+    left = [i for i in range(max(lo, first - _REACH - 2), first) if i >= lo]
+    left = [i for i in left if words[i][0] + len(words[i][1]) <= mention.start][-_REACH:]
+    right = list(range(after, min(hi, after + _REACH)))
+    window = left + right
     pick = _heuristic(text, mention)
-    h = next((i for i, w in enumerate(words) if pick is not None and w[0] == pick[0]), None)
+    h = next((k for k, i in enumerate(window) if pick is not None and words[i][0] == pick[0]), None)
+    events = [tagging.event(i) for i in window]
+    nl = len(left)
+    keep_left = [k for k in range(nl - 1, -1, -1) if events[k] >= FLOOR or k == h][:PER_SIDE]
+    keep_right = [k for k in range(nl, len(window)) if events[k] >= FLOOR or k == h][:PER_SIDE]
+    if h is not None and h not in keep_left and h not in keep_right:
+        (keep_left if h < nl else keep_right).append(h)
+    keep = sorted(keep_left + keep_right)
     feats = ranker.features(
         text,
-        words,
+        [words[i] for i in window],
         len(left),
         mention.start,
         mention.end,
         mention.type,
-        [sp[i] for i in keep],
-        [sv[i] for i in keep],
+        events,
+        [tagging.verb(i) for i in window],
         h,
+        keep,
     )
-    return words, feats, h
+    return [words[window[k]] for k in keep], feats, (keep.index(h) if h in keep else None)
 
 
 def attach_one(
@@ -445,21 +470,25 @@ def attach_one(
     mention: Mention,
     *,
     model: ranker.Model | None = None,
-    cache: dict[tuple[int, int], Tagged] | None = None,
+    tagging: Tagging | None = None,
 ) -> Attachment:
     """Attach one date to the event it dates: trigger, tense, aspect, factuality.
 
     The shipped ranker (:mod:`timeline.ranker`) picks the trigger among the
-    sentence's words; ``model`` replaces it.
+    sentence's words; ``model`` replaces it.  ``tagging`` carries the text's
+    word tags from one date to the next (it must be for the same text).
     """
     tense = tense_of(text, mention.start, mention.end)
-    m = model if model is not None else ranker.load()
-    words, feats, _h = candidates(text, mention, m, cache)
-    chosen = ranker.rank(m, feats)
+    if tagging is None:
+        tagging = Tagging(text, model if model is not None else ranker.load())
+    elif model is not None:
+        raise ValueError("give either model or tagging, not both")
+    words, feats, _h = candidates(text, mention, tagging)
+    chosen = ranker.rank(tagging.model, feats)
     if chosen is None:
         return Attachment(None, None, tense or "none", "NONE", "asserted")
     o, w = words[chosen]
-    aspect, factuality = _verb_group(words, chosen)
+    aspect, factuality = _verb_group(tagging.words, bisect.bisect_left(tagging.offsets, o))
     if tense == FUTURE and factuality == "asserted":
         factuality = "future"
     return Attachment(w, o, tense or "none", aspect, factuality)
@@ -493,9 +522,11 @@ def _fronted(text: str, before: list[tuple[int, str]], end: int) -> bool:
     )
 
 
-def trigger_for(text: str, mention: Mention) -> tuple[str | None, int | None, str]:
+def trigger_for(
+    text: str, mention: Mention, tagging: Tagging | None = None
+) -> tuple[str | None, int | None, str]:
     """The trigger word, its offset and the clause's tense for one mention."""
-    a = attach_one(text, mention)
+    a = attach_one(text, mention, tagging=tagging)
     return a.trigger, a.start, a.tense
 
 
@@ -520,11 +551,13 @@ def attach(
     on the publish date and marked ``dated=False``.
     """
     events: list[Event] = []
-    cache: dict[tuple[int, int], Tagged] = {}
+    tagging: Tagging | None = None
     for mention in mentions:
         if mention.interval is None or mention.type not in ("DATE", "TIME"):
             continue
-        a = attach_one(text, mention, cache=cache)
+        if tagging is None:
+            tagging = Tagging(text, ranker.load())
+        a = attach_one(text, mention, tagging=tagging)
         s, e = sentence_bounds(text, mention.start, mention.end)
         events.append(
             _event(
@@ -665,12 +698,20 @@ def _group(raw: Sequence[Event]) -> list[Event]:
             i = parent[i]
         return i
 
-    names = [participants(e) for e in raw]
+    # i and j are linked when they come from different documents and share a
+    # name; so all holders of one name are linked as soon as two documents
+    # hold it (linear, where comparing every pair would be quadratic).
     for members in buckets.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if raw[i].document != raw[j].document and names[i] & names[j]:
-                    parent[find(j)] = find(i)
+        holders: dict[str, list[int]] = {}
+        for i in members:
+            for name in participants(raw[i]):
+                holders.setdefault(name, []).append(i)
+        for held in holders.values():
+            if len({raw[i].document for i in held}) > 1:
+                root = find(held[0])
+                for j in held[1:]:
+                    parent[find(j)] = root
+                    root = find(root)
     groups: dict[int, list[Event]] = {}
     for i, e in enumerate(raw):
         groups.setdefault(find(i), []).append(e)

@@ -28,7 +28,8 @@ from importlib import resources
 
 __all__ = ["Model", "features", "load", "rank", "token_features"]
 
-_CUT = re.compile(r"[;:()]|\s[-—–]{1,2}\s|\b(?:that|which|who|while|because|although|when)\b")
+_CUT_GAP = re.compile(r"[;:()]|\s[-—–]{1,2}\s")
+_CUT_WORDS = frozenset("that which who while because although when".split())
 _DETERMINERS = frozenset(
     "a an the this that these those his her its their our my your some any no every each".split()
 )
@@ -128,6 +129,7 @@ def features(
     events: Sequence[float],
     verbs: Sequence[bool],
     heuristic: int | None,
+    keep: Sequence[int] | None = None,
 ) -> list[list[str]]:
     """Sparse features for each candidate word.
 
@@ -135,14 +137,35 @@ def features(
     the first ``n`` lie before the date.  ``events[i]`` is the tagger's
     probability that word ``i`` names an event, ``verbs[i]`` whether it reads
     as a verb, and ``heuristic`` the index the staged heuristic chose.
+    Features are made for the words in ``keep`` only (default: all), in that
+    order; the others still count as words in between.
     """
     lows = [w.lower() for _, w in words]
     evs = [min(int(p * 7), 6) for p in events]
 
-    # clause and comma boundaries between each word and the date
-    def between(a: int, b: int) -> tuple[bool, bool]:
-        chunk = text[a:b]
-        return "," in chunk, _CUT.search(chunk) is not None
+    # comma and clause boundaries between each word and the date, gathered
+    # outwards from the date: the gaps between words, and the words that open
+    # a clause ("that", "which", ...)
+    comma = [False] * len(words)
+    cut = [False] * len(words)
+    seen_comma = seen_cut = False
+    edge = mention_start
+    for i in range(n - 1, -1, -1):
+        gap = text[words[i][0] + len(words[i][1]) : edge]
+        seen_comma = seen_comma or "," in gap
+        seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
+        comma[i], cut[i] = seen_comma, seen_cut
+        seen_cut = seen_cut or lows[i] in _CUT_WORDS
+        edge = words[i][0]
+    seen_comma = seen_cut = False
+    edge = mention_end
+    for i in range(n, len(words)):
+        gap = text[edge : words[i][0]]
+        seen_comma = seen_comma or "," in gap
+        seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
+        comma[i], cut[i] = seen_comma, seen_cut
+        seen_cut = seen_cut or lows[i] in _CUT_WORDS
+        edge = words[i][0] + len(words[i][1])
 
     prep = lows[n - 1] if n and lows[n - 1] in _PREPOSITIONS else "x"
     tail = text[mention_end : mention_end + 2]
@@ -166,17 +189,14 @@ def features(
     near_left = next((i for i in range(n - 1, -1, -1) if events[i] >= 0.5), None)
     near_right = next((i for i in range(n, len(words)) if events[i] >= 0.5), None)
     reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in _REPORTING), None)
-    for i, (o, raw) in enumerate(words):
+    for i in range(len(words)) if keep is None else keep:
+        o, raw = words[i]
         w = lows[i]
         d = i - n if i < n else i - n + 1
         side = "L" if d < 0 else "R"
         co = _coarse(d)
         ev = evs[i]
         v = "v" if verbs[i] else "n"
-        if i < n:
-            comma, cut = between(o + len(raw), mention_start)
-        else:
-            comma, cut = between(mention_end, o)
         kk = min(left_count[i] if i < n else right_count[i], 3)
         prev = lows[i - 1] if i > 0 else ""
         nxt = lows[i + 1] if i + 1 < len(lows) else ""
@@ -196,8 +216,8 @@ def features(
             "p=" + _cls(prev),
             "n=" + _cls(nxt),
             f"p={_cls(prev)}|{v}",
-            f"c{int(comma)}{int(cut)}|{side}",
-            f"c{int(comma)}{int(cut)}|{co}",
+            f"c{int(comma[i])}{int(cut[i])}|{side}",
+            f"c{int(comma[i])}{int(cut[i])}|{co}",
             f"t={mention_type}|{co}",
             f"pp={prep}|{co}",
             f"pp={prep}|{v}|{side}",
@@ -235,14 +255,15 @@ class Model:
         self.trained_on = trained_on
         self.cross_validated = cross_validated
 
+    def event(self, words: Sequence[tuple[int, str]], i: int, verb: bool) -> float:
+        """The probability that word ``i`` names an event."""
+        get = self.tagger.get
+        s = sum(get(f, 0.0) for f in token_features(words, i, verb))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+
     def events(self, words: Sequence[tuple[int, str]], verbs: Sequence[bool]) -> list[float]:
         """For each word, the probability that it names an event."""
-        get = self.tagger.get
-        out = []
-        for i in range(len(words)):
-            s = sum(get(f, 0.0) for f in token_features(words, i, verbs[i]))
-            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s)))))
-        return out
+        return [self.event(words, i, verbs[i]) for i in range(len(words))]
 
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
         """The ranker's score of each candidate."""
