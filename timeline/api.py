@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from . import era
 from .events import Timeline, attach
 from .expr import (
     CalDate,
@@ -161,8 +162,11 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         if got is None:
             continue
         value, why = got
+        # A story told in BC years goes on from a proxy date (see era.py).
+        value, tracked = era.track(value) if narrative else (value, value)
         mention = Mention(cand.start, cand.end, text[cand.start : cand.end], value, why)
         mentions.append(mention)
+        value = tracked
         if (
             value.interval is not None
             and value.type in ("DATE", "TIME")

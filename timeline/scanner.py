@@ -394,7 +394,8 @@ def number(text: str | None, tables: Tables) -> float | None:
         return None
     t = _norm(text)
     if t and t[0].isdigit():
-        return float(t.replace(",", ""))
+        whole, half, rest = t.partition(" 1/2")
+        return float(whole.replace(",", "")) + (0.5 if half and not rest else 0.0)
     if "-" in t or " " in t:
         tens, _, ones = t.replace(" ", "-").partition("-")
         a = tables["numbers"].get(tens)
@@ -832,6 +833,10 @@ def duration_value(n: float | None, unit: str) -> str:
         amount = "X"
     else:
         total = n * factor
+        if total > 1 and total - int(total) == 0.5 and code in ("Y", "H"):
+            # "2 1/2 years", "5 1/2 hours": whole units and the half in the next
+            # smaller one (P2Y6M, PT5H30M)
+            return f"P{time_part}{int(total)}{code}{30 if code == 'H' else 6}M"
         if total != int(total):
             # Half units: express in the next smaller unit where one exists.
             smaller = {
