@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 import time
@@ -135,6 +136,22 @@ def test_gated_scanner_matches_ungated_on_phrases() -> None:
     ungated = [m.span() for m in g.ungated.finditer(text)]
     assert [m.span() for m in g.regex.finditer(text)] == ungated
     assert [m.span() for m in g.matches(text)] == ungated
+
+
+def test_optional_groups_as_branches_match_the_same() -> None:
+    """Each rule, with its optional groups rewritten as alternations, finds
+    the same spans and groups as written."""
+    from tests.strategies import DATE_PHRASES
+    from timeline.scanner import _optional_as_branch
+
+    g = grammar()
+    text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)
+    for rule in g.rules:
+        plain = re.compile(rf"(?<!\w)(?:{rule.pattern})(?!\w)")
+        fast = re.compile(rf"(?<!\w)(?:{_optional_as_branch(rule.pattern)})(?!\w)")
+        assert fast.groupindex == plain.groupindex, rule.name
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected, rule.name
 
 
 def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
