@@ -87,14 +87,33 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
     return left, right
 
 
+_MODALS = ("can", "could", "may", "might", "should", "must")
+# The words that can signal a tense besides those in -ed and -'ll: any other
+# word is passed over without looking at its neighbours.
+_SIGNAL_WORDS = (
+    _FUTURE_WORDS
+    | frozenset(_MODALS)
+    | frozenset(("would", "soon", "early"))
+    | frozenset(w for w, _ in _FUTURE_PHRASES)
+    | _FUTURE_SINGLE
+    | _PAST_AUX
+    | _PERFECT
+    | _PRESENT_AUX
+    | IRREGULAR_PAST
+)
+_SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
+
+
 def _classify(words: list[str], i: int) -> str | None:
     """The tense that word ``i`` signals, looking one word around it."""
     w = words[i]
+    if w not in _SIGNAL_WORDS and not w.endswith(_SIGNAL_ENDINGS):
+        return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
     prev = words[i - 1] if i > 0 else ""
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
-    if w in ("can", "could", "may", "might", "should", "must") and prev not in ("a", "the", "in"):
+    if w in _MODALS and prev not in ("a", "the", "in"):
         return PRESENT  # a modal gives no direction: the nearest date wins
     if w == "would":
         # reported plans: "said it would open on Friday"; but "would have"
