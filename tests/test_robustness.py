@@ -154,6 +154,24 @@ def test_optional_groups_as_branches_match_the_same() -> None:
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected, rule.name
 
 
+def test_prefixes_allow_every_match() -> None:
+    """Each rule's prefixes allow the text at each of its matches, so that
+    the router never leaves out a rule that would match."""
+    from tests.strategies import DATE_PHRASES
+    from timeline._first import prefixes
+
+    g = grammar()
+    text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)
+    for rule in g.rules:
+        found = prefixes(rule.pattern, 6)
+        for m in re.finditer(rf"(?<!\w)(?:{rule.pattern})(?!\w)", text):
+            key = text[m.start() : m.start() + 6]
+            assert any(
+                all(c is None or ch in c for ch, c in zip(key, prefix, strict=False))
+                for prefix in found
+            ), (rule.name, key)
+
+
 def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
     from pathlib import Path
 

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from . import expr as E
-from ._first import first_chars
+from ._first import first_chars, prefixes
 
 __all__ = ["Candidate", "Grammar", "grammar", "scan"]
 
@@ -68,6 +68,92 @@ class Rule:
         object.__setattr__(self, "global_names", tuple(glob for _, glob in self.groups))
 
 
+# Rules are picked by the first characters at a position: this many.
+_KEY = 6
+# Picks are cached by those characters; the cache starts over when this full.
+_MAX_PICKS = 1 << 16
+
+
+class _Router:
+    """Which main rules can match at a position, and their regexes.
+
+    Each rule has one regex of its own, compiled at first use; a position
+    tries, in rule order, only the rules whose prefixes
+    (:func:`timeline._first.prefixes`) allow the first ``_KEY`` characters
+    there.  Trying rules one by one in order finds what one alternation of
+    all of them finds: the first rule that matches.  Every prefix of every
+    rule is a bit, so a pick is a few integer operations; picks are cached.
+    """
+
+    def __init__(self, parts: tuple[tuple[str, frozenset[str] | None], ...]) -> None:
+        self._sources = [source for source, _ in parts]
+        self._firsts = [first for _, first in parts]
+        self._regexes: list[re.Pattern[str] | None] = [None] * len(parts)
+        # For each position of the key: the prefixes allowing each character
+        # there, and those allowing any character.
+        self._allowing: list[dict[str, int]] = [{} for _ in range(_KEY)]
+        self._anything = [0] * _KEY
+        self._owner: list[int] = []  # the rule of each prefix (bit)
+        self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
+        for index, source in enumerate(self._sources):
+            self._low.append(len(self._owner))
+            for prefix in prefixes(source, _KEY):
+                bit = 1 << len(self._owner)
+                self._owner.append(index)
+                for i in range(_KEY):
+                    column = prefix[i] if i < len(prefix) else None
+                    if column is None:
+                        self._anything[i] |= bit
+                    else:
+                        allowing = self._allowing[i]
+                        for ch in column:
+                            allowing[ch] = allowing.get(ch, 0) | bit
+        self._low.append(len(self._owner))
+        self._by_first: dict[str, int] = {}
+        self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
+
+    def pick(self, key: str) -> tuple[re.Pattern[str], ...]:
+        """The regexes of the rules that may match at a position where the
+        text begins with ``key`` (``_KEY`` characters, fewer at the end)."""
+        bits = self._first(key[0])
+        for i, ch in enumerate(key):
+            bits &= self._allowing[i].get(ch, 0) | self._anything[i]
+        chosen: list[int] = []
+        while bits:
+            index = self._owner[bits.bit_length() - 1]
+            chosen.append(index)
+            bits &= (1 << self._low[index]) - 1
+        found = tuple(self._regex(index) for index in reversed(chosen))
+        if len(self.picks) >= _MAX_PICKS:
+            self.picks.clear()
+        self.picks[key] = found
+        return found
+
+    def _first(self, ch: str) -> int:
+        """The bits of the rules that can begin with ``ch`` in either case
+        (their FIRST sets, :func:`timeline._first.first_chars`)."""
+        key = ch.lower()
+        if key not in self._by_first:
+            up = key.upper()
+            bits = 0
+            for index, first in enumerate(self._firsts):
+                if first is None or key in first or up in first:
+                    bits |= (1 << self._low[index + 1]) - (1 << self._low[index])
+            self._by_first[key] = bits
+        return self._by_first[key]
+
+    def _regex(self, index: int) -> re.Pattern[str]:
+        found = self._regexes[index]
+        if found is None:
+            found = self._regexes[index] = re.compile(rf"(?<!\w)(?:{self._sources[index]})(?!\w)")
+        return found
+
+    def compile_all(self) -> None:
+        """Compile every rule's regex now rather than at first use."""
+        for index in range(len(self._sources)):
+            self._regex(index)
+
+
 @attrs.frozen
 class Grammar:
     """The compiled English grammar: the tables, the rules and the scanner."""
@@ -82,12 +168,16 @@ class Grammar:
     ungated_source: str
     domain_only: re.Pattern[str]
     # The gate alone, and for each main rule its renamed pattern and FIRST
-    # set: the pieces of the per-character scanners, compiled on demand.
+    # set: the pieces of the dispatching scanner (:class:`_Router`).
     # These (and ``domain_only``) have their optional groups rewritten as
     # alternations (``_optional_as_branch``), which match the same but faster.
     gate: re.Pattern[str]
     parts: tuple[tuple[str, frozenset[str] | None], ...]
-    _dispatch: dict[str, re.Pattern[str] | None] = attrs.field(factory=dict, eq=False, repr=False)
+    router: _Router = attrs.field(eq=False, repr=False)
+
+    @router.default
+    def _router(self) -> _Router:
+        return _Router(self.parts)
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -99,34 +189,27 @@ class Grammar:
         """Every main rule in order, tried at every position."""
         return re.compile(self.ungated_source)
 
-    def scanner_for(self, ch: str) -> re.Pattern[str] | None:
-        """The main rules that can begin with ``ch`` (either case), as one regex."""
-        key = ch.lower()
-        if key not in self._dispatch:
-            up = key.upper()
-            chosen = [
-                part for part, first in self.parts if first is None or key in first or up in first
-            ]
-            self._dispatch[key] = (
-                re.compile(rf"(?<!\w)(?:{'|'.join(chosen)})(?!\w)") if chosen else None
-            )
-        return self._dispatch[key]
-
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         """The matches the master regex finds, leftmost first, never
         overlapping; at each gated position only the rules that can begin with
-        the character found there are tried."""
-        scanner_for = self.scanner_for
+        the characters found there are tried, in order."""
+        picks = self.router.picks
+        pick = self.router.pick
         end = 0
         for g in self.gate.finditer(text):
             p = g.start()
             if p < end:
                 continue  # inside the last match
-            sub = scanner_for(text[p])
-            m = sub.match(text, p) if sub is not None else None
-            if m is not None:
-                yield m
-                end = m.end()
+            key = text[p : p + _KEY]
+            regexes = picks.get(key)
+            if regexes is None:
+                regexes = pick(key)
+            for regex in regexes:
+                m = regex.match(text, p)
+                if m is not None:
+                    yield m
+                    end = m.end()
+                    break
 
 
 def _norm(word: str) -> str:
