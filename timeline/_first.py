@@ -149,15 +149,20 @@ def _concat(heads: set[Prefix], tails: set[Prefix], k: int) -> set[Prefix]:
 
 
 def _bounded(found: set[Prefix]) -> set[Prefix]:
-    if len(found) <= _MAX_PREFIXES:
-        return found
-    by_length: dict[int, list[Prefix]] = {}
-    for f in found:
-        by_length.setdefault(len(f), []).append(f)
-    merged: set[Prefix] = set()
-    for n, group in by_length.items():
-        merged.add(tuple(_union([f[i] for f in group]) for i in range(n)))
-    return merged
+    """At most ``_MAX_PREFIXES`` prefixes: past that, those of one length that
+    begin alike are merged column by column, looking at fewer first columns
+    until few enough remain."""
+    for shared in (3, 2, 1, 0):
+        if len(found) <= _MAX_PREFIXES:
+            break
+        groups: dict[tuple[int, Prefix], list[Prefix]] = {}
+        for f in found:
+            groups.setdefault((len(f), f[:shared]), []).append(f)
+        found = {
+            tuple(_union([f[i] for f in group]) for i in range(n))
+            for (n, _), group in groups.items()
+        }
+    return found
 
 
 def _union(columns: list[Column]) -> Column:
