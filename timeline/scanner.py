@@ -171,7 +171,12 @@ class Grammar:
     # set: the pieces of the dispatching scanner (:class:`_Router`).
     # These (and ``domain_only``) have their optional groups rewritten as
     # alternations (``_optional_as_branch``), which match the same but faster.
+    # The gate finds the character before each gated position: a search for
+    # one character of a class runs in the engine's fast loop, where a
+    # look-behind would be tried at every position.  The start of the text
+    # has its own look-ahead.
     gate: re.Pattern[str]
+    gate_at_start: re.Pattern[str]
     parts: tuple[tuple[str, frozenset[str] | None], ...]
     router: _Router = attrs.field(eq=False, repr=False)
 
@@ -189,6 +194,13 @@ class Grammar:
         """Every main rule in order, tried at every position."""
         return re.compile(self.ungated_source)
 
+    def _gated(self, text: str) -> Iterator[int]:
+        """The word starts where a rule may begin."""
+        if self.gate_at_start.match(text) is not None:
+            yield 0
+        for g in self.gate.finditer(text):
+            yield g.end()
+
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         """The matches the master regex finds, leftmost first, never
         overlapping; at each gated position only the rules that can begin with
@@ -196,8 +208,7 @@ class Grammar:
         picks = self.router.picks
         pick = self.router.pick
         end = 0
-        for g in self.gate.finditer(text):
-            p = g.start()
+        for p in self._gated(text):
             if p < end:
                 continue  # inside the last match
             key = text[p : p + _KEY]
@@ -378,7 +389,8 @@ def _load_grammar() -> Grammar:
         by_group,
         ungated,
         extra,
-        re.compile(rf"(?<!\w)(?={_optional_as_branch(gate)})"),
+        re.compile(rf"\W(?={_optional_as_branch(gate)})"),
+        re.compile(rf"(?={_optional_as_branch(gate)})"),
         tuple(firsts),
     )
 
@@ -464,18 +476,59 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
             elif key:
                 phrases.add(key.rstrip("."))
     boundary = r"(?![^\W\d_])"
-    parts = [r"[0-9'’]", _trie({v for p in phrases for v in _variants(p)}) + boundary]
-    # Words that take the same followers share one branch, so the engine
-    # dispatches on a trie of heads instead of trying each word in turn.
-    groups: dict[frozenset[str], set[str]] = {}
-    for word, after in followers.items():
-        follow = frozenset(v for p in expand(after) if p for v in _variants(p))
-        groups.setdefault(follow, set()).update(_variants(word))
-    for follow, heads in sorted(groups.items(), key=lambda kv: sorted(kv[1])):
-        parts.append(
-            "(?:" + _trie(heads) + r")[\s-]{1,3}(?:[0-9'’]|" + _trie(set(follow)) + boundary + ")"
-        )
+    # Words that take nearly the same followers ("the", "last", "next" ...)
+    # share one branch, with all their followers: a slightly looser gate (the
+    # rules, tried next, decide) in fewer branches.
+    groups: list[tuple[set[str], set[str]]] = []
+    for word, after in sorted(followers.items()):
+        follow = {v for p in expand(after) if p for v in _variants(p)}
+        for known, heads in groups:
+            if len(known & follow) >= _SHARED * len(known | follow):
+                known |= follow
+                heads |= _variants(word)
+                break
+        else:
+            groups.append((follow, _variants(word)))
+    # Every phrase, and every word whose branch has heads in one letter only
+    # (in its cases), go into one trie, so that the engine dispatches on a
+    # word's first letter once instead of trying each branch in turn; each
+    # word ends with what must follow it.
+    ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
+    parts = [r"[0-9'’]"]
+    for follow, heads in groups:
+        tail = r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")"
+        if len({h[0].lower() for h in heads}) == 1:
+            for h in heads:
+                ends.setdefault(h, set()).add(tail)
+        else:
+            parts.append("(?:" + _trie(heads) + ")" + tail)
+    parts.insert(1, _trie_ends(ends))
     return "|".join(parts)
+
+
+# Follower lists this alike (shared words over all words) share a gate branch.
+_SHARED = 0.9
+
+
+def _trie_ends(ends: Mapping[str, set[str]]) -> str:
+    """Like :func:`_trie`, but each word is followed by one of its own end
+    patterns."""
+    tree: dict[str, Any] = {}
+    for word, after in ends.items():
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node.setdefault("", set()).update(after)
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s{1,3}" if ch == " " else re.escape(ch)) + emit(node[ch])
+            for ch in sorted(k for k in node if k)
+        ]
+        branches += sorted(node.get("", ()))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
 
 
 @functools.cache
