@@ -16,7 +16,6 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 grammar()  # compile once, before any test is timed
 list(scan("Friday 3 p.m. last week, the 1990s and 2025-01-05 in a year, every Monday, now."))
-grammar().router.compile_all()
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

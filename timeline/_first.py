@@ -15,7 +15,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["Prefix", "first_chars", "prefixes"]
+__all__ = ["Column", "Prefix", "analyse", "first_chars", "prefixes"]
 
 _SPACES = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
 _SPACES = _SPACES | frozenset(chr(c) for c in range(0x2000, 0x200B))
@@ -97,8 +97,11 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     >>> first_chars(r"\\w+") is None
     True
     """
+    return _first_of(P.parse(pattern))
+
+
+def _first_of(tree: Any) -> frozenset[str] | None:
     try:
-        tree = P.parse(pattern)
         chars, nullable = _seq(list(tree), bool(tree.state.flags & C.SRE_FLAG_IGNORECASE))
     except _Any:
         return None
@@ -130,7 +133,16 @@ def prefixes(pattern: str, k: int) -> frozenset[Prefix]:
     >>> sorted("|".join("".join(sorted(column or "*")) for column in f) for f in found)
     ['Q|1234', 't|h|e']
     """
+    return _prefixes_of(P.parse(pattern), k)
+
+
+def analyse(pattern: str, k: int) -> tuple[frozenset[str] | None, frozenset[Prefix]]:
+    """``first_chars(pattern)`` and ``prefixes(pattern, k)``, parsing once."""
     tree = P.parse(pattern)
+    return _first_of(tree), _prefixes_of(tree, k)
+
+
+def _prefixes_of(tree: Any, k: int) -> frozenset[Prefix]:
     try:
         found = _p_seq(list(tree), k, bool(tree.state.flags & C.SRE_FLAG_IGNORECASE))
     except _Any:
@@ -197,9 +209,11 @@ def _column(items: list[tuple[Any, Any]], ignorecase: bool) -> Column:
 def _p_seq(items: list[tuple[Any, Any]], k: int, ignorecase: bool) -> set[Prefix]:
     found: set[Prefix] = {()}
     for item in items:
-        if all(len(f) >= k for f in found):
+        shortest = min(len(f) for f in found)
+        if shortest >= k:
             break
-        found = _concat(found, _p_item(item, k, ignorecase), k)
+        # the item's prefixes need only as many characters as the shortest lacks
+        found = _concat(found, _p_item(item, k - shortest, ignorecase), k)
     return found
 
 

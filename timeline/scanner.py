@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from . import expr as E
-from ._first import first_chars, prefixes
+from ._first import Column, Prefix, analyse
 
 __all__ = ["Candidate", "Grammar", "grammar", "scan"]
 
@@ -74,10 +74,22 @@ _KEY = 6
 _MAX_PICKS = 1 << 16
 
 
+# A main rule's regex, FIRST set and prefixes.
+Part = tuple[re.Pattern[str], frozenset[str] | None, frozenset[Prefix]]
+
+
+def _bits(positions: list[int], size: int) -> int:
+    """An integer with the bits at ``positions`` set."""
+    found = bytearray((size + 7) // 8)
+    for p in positions:
+        found[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(found, "little")
+
+
 class _Router:
     """Which main rules can match at a position, and their regexes.
 
-    Each rule has one regex of its own, compiled at first use; a position
+    Each rule has one regex of its own; a position
     tries, in rule order, only the rules whose prefixes
     (:func:`timeline._first.prefixes`) allow the first ``_KEY`` characters
     there.  Trying rules one by one in order finds what one alternation of
@@ -85,30 +97,35 @@ class _Router:
     rule is a bit, so a pick is a few integer operations; picks are cached.
     """
 
-    def __init__(self, parts: tuple[tuple[str, frozenset[str] | None], ...]) -> None:
-        self._sources = [source for source, _ in parts]
-        self._firsts = [first for _, first in parts]
-        self._regexes: list[re.Pattern[str] | None] = [None] * len(parts)
-        # For each position of the key: the prefixes allowing each character
-        # there, and those allowing any character.
-        self._allowing: list[dict[str, int]] = [{} for _ in range(_KEY)]
-        self._anything = [0] * _KEY
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        self._regexes = [regex for regex, _, _ in parts]
+        self._firsts = [first for _, first, _ in parts]
         self._owner: list[int] = []  # the rule of each prefix (bit)
         self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
-        for index, source in enumerate(self._sources):
+        # For each position of the key, the prefixes with each column there
+        # (None: any character).
+        having: list[dict[Column, list[int]]] = [{} for _ in range(_KEY)]
+        for index, (_, _, found) in enumerate(parts):
             self._low.append(len(self._owner))
-            for prefix in prefixes(source, _KEY):
-                bit = 1 << len(self._owner)
+            for prefix in found:
+                bit = len(self._owner)
                 self._owner.append(index)
                 for i in range(_KEY):
                     column = prefix[i] if i < len(prefix) else None
-                    if column is None:
-                        self._anything[i] |= bit
-                    else:
-                        allowing = self._allowing[i]
-                        for ch in column:
-                            allowing[ch] = allowing.get(ch, 0) | bit
+                    having[i].setdefault(column, []).append(bit)
         self._low.append(len(self._owner))
+        size = len(self._owner)
+        # For each position: the prefixes allowing each character there, and
+        # those allowing any character.
+        self._allowing: list[dict[str, int]] = []
+        self._anything: list[int] = []
+        for columns in having:
+            allowing: dict[str, list[int]] = {}
+            for column, bits in columns.items():
+                for ch in column or ():
+                    allowing.setdefault(ch, []).extend(bits)
+            self._allowing.append({ch: _bits(bits, size) for ch, bits in allowing.items()})
+            self._anything.append(_bits(columns.get(None, []), size))
         self._by_first: dict[str, int] = {}
         self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
 
@@ -123,7 +140,7 @@ class _Router:
             index = self._owner[bits.bit_length() - 1]
             chosen.append(index)
             bits &= (1 << self._low[index]) - 1
-        found = tuple(self._regex(index) for index in reversed(chosen))
+        found = tuple(self._regexes[index] for index in reversed(chosen))
         if len(self.picks) >= _MAX_PICKS:
             self.picks.clear()
         self.picks[key] = found
@@ -141,17 +158,6 @@ class _Router:
                     bits |= (1 << self._low[index + 1]) - (1 << self._low[index])
             self._by_first[key] = bits
         return self._by_first[key]
-
-    def _regex(self, index: int) -> re.Pattern[str]:
-        found = self._regexes[index]
-        if found is None:
-            found = self._regexes[index] = re.compile(rf"(?<!\w)(?:{self._sources[index]})(?!\w)")
-        return found
-
-    def compile_all(self) -> None:
-        """Compile every rule's regex now rather than at first use."""
-        for index in range(len(self._sources)):
-            self._regex(index)
 
 
 @attrs.frozen
@@ -173,11 +179,9 @@ class Grammar:
     # alternations (``_optional_as_branch``), which match the same but faster.
     # The gate finds the character before each gated position: a search for
     # one character of a class runs in the engine's fast loop, where a
-    # look-behind would be tried at every position.  The start of the text
-    # has its own look-ahead.
+    # look-behind would be tried at every position.
     gate: re.Pattern[str]
-    gate_at_start: re.Pattern[str]
-    parts: tuple[tuple[str, frozenset[str] | None], ...]
+    parts: tuple[Part, ...]
     router: _Router = attrs.field(eq=False, repr=False)
 
     @router.default
@@ -194,13 +198,6 @@ class Grammar:
         """Every main rule in order, tried at every position."""
         return re.compile(self.ungated_source)
 
-    def _gated(self, text: str) -> Iterator[int]:
-        """The word starts where a rule may begin."""
-        if self.gate_at_start.match(text) is not None:
-            yield 0
-        for g in self.gate.finditer(text):
-            yield g.end()
-
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         """The matches the master regex finds, leftmost first, never
         overlapping; at each gated position only the rules that can begin with
@@ -208,7 +205,10 @@ class Grammar:
         picks = self.router.picks
         pick = self.router.pick
         end = 0
-        for p in self._gated(text):
+        # A space before the text stands for its start (the gate's look-ahead
+        # looks no further back), so the positions come out one too far on.
+        for g in self.gate.finditer(" " + text):
+            p = g.end() - 1
             if p < end:
                 continue  # inside the last match
             key = text[p : p + _KEY]
@@ -277,6 +277,7 @@ def _expand(
 
 
 _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+_PLAIN = re.compile(r"[^\\\[()]+")  # up to the next escape, class or parenthesis
 
 
 def _optional_as_branch(pattern: str) -> str:
@@ -297,6 +298,11 @@ def _optional_as_branch(pattern: str) -> str:
     opens: list[tuple[int, int]] = []  # each open group: its index in out and in pattern
     i, n = 0, len(pattern)
     while i < n:
+        plain = _PLAIN.match(pattern, i)
+        if plain is not None:
+            out.append(plain.group())
+            i = plain.end()
+            continue
         ch = pattern[i]
         step = 1
         if ch == "\\":
@@ -344,7 +350,7 @@ def _load_grammar() -> Grammar:
     rules: list[Rule] = []
     parts: list[str] = []
     extra_parts: list[str] = []
-    firsts: list[tuple[str, frozenset[str] | None]] = []
+    firsts: list[Part] = []
     by_group: dict[str, Rule] = {}
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
@@ -361,17 +367,18 @@ def _load_grammar() -> Grammar:
         )
         if rule.op not in _OPS:
             raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
-        try:
-            re.compile(expanded)
-        except re.error as exc:  # fail early, naming the rule
-            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
         outer = f"r{index}"
         fast = f"(?P<{outer}>{_optional_as_branch(renamed)})"
-        if rule.domains:
-            extra_parts.append(fast)
-        else:
-            parts.append(f"(?P<{outer}>{renamed})")
-            firsts.append((fast, first_chars(expanded)))
+        try:  # fail early, naming the rule
+            if rule.domains:
+                re.compile(expanded)
+                extra_parts.append(fast)
+            else:
+                regex = re.compile(rf"(?<!\w)(?:{fast})(?!\w)")
+                firsts.append((regex, *analyse(expanded, _KEY)))
+                parts.append(f"(?P<{outer}>{renamed})")
+        except re.error as exc:
+            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
         by_group[outer] = rule
         rules.append(rule)
     body = "|".join(parts)
@@ -390,7 +397,6 @@ def _load_grammar() -> Grammar:
         ungated,
         extra,
         re.compile(rf"\W(?={_optional_as_branch(gate)})"),
-        re.compile(rf"(?={_optional_as_branch(gate)})"),
         tuple(firsts),
     )
 
