@@ -15,7 +15,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["Column", "Prefix", "analyse", "first_chars", "prefixes"]
+__all__ = ["NON_ASCII", "Column", "Prefix", "analyse", "first_chars", "prefixes"]
 
 _SPACES = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
 _SPACES = _SPACES | frozenset(chr(c) for c in range(0x2000, 0x200B))
@@ -114,6 +114,8 @@ def _first_of(tree: Any) -> frozenset[str] | None:
 
 # One position of a prefix: the characters that can stand there (None: any).
 Column = frozenset[str] | None
+# In a column, stands for every character beyond ASCII.
+NON_ASCII = ""
 # The first characters of some matches, one column each.  Shorter than the
 # length asked for only when those matches are that short.
 Prefix = tuple[Column, ...]
@@ -202,7 +204,12 @@ def _column(items: list[tuple[Any, Any]], ignorecase: bool) -> Column:
         else:  # NEGATE, digit and word classes: Unicode-wide
             return None
     if ignorecase and any(ch.lower() != ch.upper() for ch in out):
-        return None  # case folding reaches beyond ASCII ("K" for "k")
+        if not all(ch.isascii() for ch in out):
+            return None
+        # An ASCII letter matches its other case, and a few letters beyond
+        # ASCII ("K", the Kelvin sign, for "k"): say any of those.
+        out |= {ch.swapcase() for ch in out}
+        out.add(NON_ASCII)
     return frozenset(out)
 
 

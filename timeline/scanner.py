@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from . import expr as E
-from ._first import Column, Prefix, analyse
+from ._first import NON_ASCII, Column, Prefix, analyse
 
 __all__ = ["Candidate", "Grammar", "grammar", "scan"]
 
@@ -134,7 +134,11 @@ class _Router:
         text begins with ``key`` (``_KEY`` characters, fewer at the end)."""
         bits = self._first(key[0])
         for i, ch in enumerate(key):
-            bits &= self._allowing[i].get(ch, 0) | self._anything[i]
+            allowing = self._allowing[i]
+            allowed = allowing.get(ch, 0) | self._anything[i]
+            if not ch.isascii():
+                allowed |= allowing.get(NON_ASCII, 0)
+            bits &= allowed
         chosen: list[int] = []
         while bits:
             index = self._owner[bits.bit_length() - 1]
