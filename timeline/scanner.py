@@ -62,10 +62,14 @@ class Rule:
     # The group names split, for one C call per match in scan().
     local_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
     global_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    # The group that gives the span when it matched ("in the summer": "the summer").
+    span_group: str | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "local_names", tuple(local for local, _ in self.groups))
         object.__setattr__(self, "global_names", tuple(glob for _, glob in self.groups))
+        spans = [glob for local, glob in self.groups if local == "span"]
+        object.__setattr__(self, "span_group", spans[-1] if spans else None)
 
 
 # Rules are picked by the first characters at a position: this many.
@@ -1205,9 +1209,8 @@ def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]
             continue
         expression, direction = result
         start, end = m.span()
-        for local, glob in rule.groups:
-            if local == "span" and m.group(glob) is not None:
-                start, end = m.span(glob)
+        if rule.span_group is not None and m.group(rule.span_group) is not None:
+            start, end = m.span(rule.span_group)
         # "the third-quarter results", "the two-week strike": before a
         # hyphenated compound adjective, the article belongs to the noun.
         if rule.op in ("duration", "quarter") and _ARTICLE_COMPOUND.fullmatch(text, start, end):
