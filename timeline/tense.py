@@ -189,15 +189,20 @@ def _search(words: list[str], n: int) -> int | None:
     words before the expression and the rest after it."""
     soft_lo = max((i + 1 for i in range(n) if words[i] in _SOFT_WORDS), default=0)
     soft_hi = min((i for i in range(n, len(words)) if words[i] in _SOFT_WORDS), default=len(words))
-    seen: set[int] = set()
-    for lo, hi in ((soft_lo, soft_hi), (0, len(words))):
+    # Nearest first, left before right: the soft clause, then the words
+    # outside it (soft_lo <= n <= soft_hi, so only one bound needs a test).
+    for lo, hi, again in ((soft_lo, soft_hi, False), (0, len(words), True)):
         li, ri = n - 1, n
         while li >= lo or ri < hi:
-            for i in (li, ri):
-                if lo <= i < hi and i not in seen:
-                    seen.add(i)
-                    if _classify(words, i) is not None:
-                        return i
+            if li >= lo and not (again and li >= soft_lo) and _shows_tense(words, li):
+                return li
+            if ri < hi and not (again and ri < soft_hi) and _shows_tense(words, ri):
+                return ri
             li -= 1
             ri += 1
     return None
+
+
+def _shows_tense(words: list[str], i: int) -> bool:
+    w = words[i]
+    return (w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS)) and _classify(words, i) is not None
