@@ -503,15 +503,16 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
                 break
         else:
             groups.append((follow, _variants(word)))
-    # Every phrase, and every word whose branch has heads in one letter only
-    # (in its cases), go into one trie, so that the engine dispatches on a
-    # word's first letter once instead of trying each branch in turn; each
-    # word ends with what must follow it.
+    # Every phrase, and the words of each branch whose heads begin with one
+    # letter only (in its cases) or whose followers are few, go into one
+    # trie, so that the engine dispatches on a word's first letter once
+    # instead of trying each branch in turn; each word ends with what must
+    # follow it (repeated after each word: hence "few").
     ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
     parts = [r"[0-9'’]"]
     for follow, heads in groups:
         tail = r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")"
-        if len({h[0].lower() for h in heads}) == 1:
+        if len({h[0].lower() for h in heads}) == 1 or len(tail) * len(heads) < _REPEATED:
             for h in heads:
                 ends.setdefault(h, set()).add(tail)
         else:
@@ -522,6 +523,9 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
 
 # Follower lists this alike (shared words over all words) share a gate branch.
 _SHARED = 0.9
+# A branch's followers go after each of its words in the one trie when that
+# repeats fewer characters than this.
+_REPEATED = 20_000
 
 
 def _trie_ends(ends: Mapping[str, set[str]]) -> str:
