@@ -16,8 +16,6 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 grammar()  # compile once, before any test is timed
 list(scan("Friday 3 p.m. last week, the 1990s and 2025-01-05 in a year, every Monday, now."))
-for _ch in "abcdefghijklmnopqrstuvwxyz0123456789'":
-    grammar().scanner_for(_ch)
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

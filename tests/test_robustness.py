@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 import time
@@ -136,6 +137,46 @@ def test_gated_scanner_matches_ungated_on_phrases() -> None:
     ungated = [m.span() for m in g.ungated.finditer(text)]
     assert [m.span() for m in g.regex.finditer(text)] == ungated
     assert [m.span() for m in g.matches(text)] == ungated
+
+
+def test_optional_groups_as_branches_match_the_same() -> None:
+    """Each rule, with its optional groups rewritten as alternations, finds
+    the same spans and groups as written."""
+    from tests.strategies import DATE_PHRASES
+    from timeline.scanner import _optional_as_branch
+
+    g = grammar()
+    text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)
+    for rule in g.rules:
+        plain = re.compile(rf"(?<!\w)(?:{rule.pattern})(?!\w)")
+        fast = re.compile(rf"(?<!\w)(?:{_optional_as_branch(rule.pattern)})(?!\w)")
+        assert fast.groupindex == plain.groupindex, rule.name
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected, rule.name
+
+
+def test_prefixes_allow_every_match() -> None:
+    """Each rule's prefixes allow the text at each of its matches, so that
+    the router never leaves out a rule that would match."""
+    from tests.strategies import DATE_PHRASES
+    from timeline._first import NON_ASCII, prefixes
+
+    g = grammar()
+    text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)
+    # Letters beyond ASCII that match ASCII ones in case-insensitive patterns.
+    text += " nineteen ninety-six, mid-March, the first half of 2003, by year's end, 5 p.m."
+    text += " " + text.translate(str.maketrans({"k": "\u212a", "s": "\u017f", "i": "\u0131"}))
+    for rule in g.rules:
+        found = prefixes(rule.pattern, 6)
+        for m in re.finditer(rf"(?<!\w)(?:{rule.pattern})(?!\w)", text):
+            key = text[m.start() : m.start() + 6]
+            assert any(
+                all(
+                    c is None or ch in c or (not ch.isascii() and NON_ASCII in c)
+                    for ch, c in zip(key, prefix, strict=False)
+                )
+                for prefix in found
+            ), (rule.name, key)
 
 
 def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:

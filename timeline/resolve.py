@@ -122,10 +122,11 @@ def _direction(cand: Candidate, ctx: Context) -> tuple[int | None, str]:
     return -1, "default:past"
 
 
+_DIRECTIONS = {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.SAME}
+
+
 def _dir_enum(sign: int | None) -> Direction:
-    return {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.SAME}.get(
-        sign if sign is not None else 2, Direction.NONE
-    )
+    return _DIRECTIONS.get(sign if sign is not None else 2, Direction.NONE)
 
 
 def _anchor(cand_anaphoric: bool, ctx: Context) -> tuple[_dt.date, Grain, str, str]:

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from . import expr as E
-from ._first import first_chars
+from ._first import NON_ASCII, Column, Prefix, analyse
 
 __all__ = ["Candidate", "Grammar", "grammar", "scan"]
 
@@ -62,10 +62,110 @@ class Rule:
     # The group names split, for one C call per match in scan().
     local_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
     global_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    # The group that gives the span when it matched ("in the summer": "the summer").
+    span_group: str | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "local_names", tuple(local for local, _ in self.groups))
         object.__setattr__(self, "global_names", tuple(glob for _, glob in self.groups))
+        spans = [glob for local, glob in self.groups if local == "span"]
+        object.__setattr__(self, "span_group", spans[-1] if spans else None)
+
+
+# Rules are picked by the first characters at a position: this many.
+_KEY = 6
+# Picks are cached by those characters; the cache starts over when this full.
+_MAX_PICKS = 1 << 16
+
+
+# A main rule's regex, FIRST set and prefixes.
+Part = tuple[re.Pattern[str], frozenset[str] | None, frozenset[Prefix]]
+
+
+def _bits(positions: list[int], size: int) -> int:
+    """An integer with the bits at ``positions`` set."""
+    found = bytearray((size + 7) // 8)
+    for p in positions:
+        found[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(found, "little")
+
+
+class _Router:
+    """Which main rules can match at a position, and their regexes.
+
+    Each rule has one regex of its own; a position
+    tries, in rule order, only the rules whose prefixes
+    (:func:`timeline._first.prefixes`) allow the first ``_KEY`` characters
+    there.  Trying rules one by one in order finds what one alternation of
+    all of them finds: the first rule that matches.  Every prefix of every
+    rule is a bit, so a pick is a few integer operations; picks are cached.
+    """
+
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        self._regexes = [regex for regex, _, _ in parts]
+        self._firsts = [first for _, first, _ in parts]
+        self._owner: list[int] = []  # the rule of each prefix (bit)
+        self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
+        # For each position of the key, the prefixes with each column there
+        # (None: any character).
+        having: list[dict[Column, list[int]]] = [{} for _ in range(_KEY)]
+        for index, (_, _, found) in enumerate(parts):
+            self._low.append(len(self._owner))
+            for prefix in found:
+                bit = len(self._owner)
+                self._owner.append(index)
+                for i in range(_KEY):
+                    column = prefix[i] if i < len(prefix) else None
+                    having[i].setdefault(column, []).append(bit)
+        self._low.append(len(self._owner))
+        size = len(self._owner)
+        # For each position: the prefixes allowing each character there, and
+        # those allowing any character.
+        self._allowing: list[dict[str, int]] = []
+        self._anything: list[int] = []
+        for columns in having:
+            allowing: dict[str, list[int]] = {}
+            for column, bits in columns.items():
+                for ch in column or ():
+                    allowing.setdefault(ch, []).extend(bits)
+            self._allowing.append({ch: _bits(bits, size) for ch, bits in allowing.items()})
+            self._anything.append(_bits(columns.get(None, []), size))
+        self._by_first: dict[str, int] = {}
+        self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
+
+    def pick(self, key: str) -> tuple[re.Pattern[str], ...]:
+        """The regexes of the rules that may match at a position where the
+        text begins with ``key`` (``_KEY`` characters, fewer at the end)."""
+        bits = self._first(key[0])
+        for i, ch in enumerate(key):
+            allowing = self._allowing[i]
+            allowed = allowing.get(ch, 0) | self._anything[i]
+            if not ch.isascii():
+                allowed |= allowing.get(NON_ASCII, 0)
+            bits &= allowed
+        chosen: list[int] = []
+        while bits:
+            index = self._owner[bits.bit_length() - 1]
+            chosen.append(index)
+            bits &= (1 << self._low[index]) - 1
+        found = tuple(self._regexes[index] for index in reversed(chosen))
+        if len(self.picks) >= _MAX_PICKS:
+            self.picks.clear()
+        self.picks[key] = found
+        return found
+
+    def _first(self, ch: str) -> int:
+        """The bits of the rules that can begin with ``ch`` in either case
+        (their FIRST sets, :func:`timeline._first.first_chars`)."""
+        key = ch.lower()
+        if key not in self._by_first:
+            up = key.upper()
+            bits = 0
+            for index, first in enumerate(self._firsts):
+                if first is None or key in first or up in first:
+                    bits |= (1 << self._low[index + 1]) - (1 << self._low[index])
+            self._by_first[key] = bits
+        return self._by_first[key]
 
 
 @attrs.frozen
@@ -82,10 +182,19 @@ class Grammar:
     ungated_source: str
     domain_only: re.Pattern[str]
     # The gate alone, and for each main rule its renamed pattern and FIRST
-    # set: the pieces of the per-character scanners, compiled on demand.
+    # set: the pieces of the dispatching scanner (:class:`_Router`).
+    # These (and ``domain_only``) have their optional groups rewritten as
+    # alternations (``_optional_as_branch``), which match the same but faster.
+    # The gate finds the character before each gated position: a search for
+    # one character of a class runs in the engine's fast loop, where a
+    # look-behind would be tried at every position.
     gate: re.Pattern[str]
-    parts: tuple[tuple[str, frozenset[str] | None], ...]
-    _dispatch: dict[str, re.Pattern[str] | None] = attrs.field(factory=dict, eq=False, repr=False)
+    parts: tuple[Part, ...]
+    router: _Router = attrs.field(eq=False, repr=False)
+
+    @router.default
+    def _router(self) -> _Router:
+        return _Router(self.parts)
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -97,34 +206,29 @@ class Grammar:
         """Every main rule in order, tried at every position."""
         return re.compile(self.ungated_source)
 
-    def scanner_for(self, ch: str) -> re.Pattern[str] | None:
-        """The main rules that can begin with ``ch`` (either case), as one regex."""
-        key = ch.lower()
-        if key not in self._dispatch:
-            up = key.upper()
-            chosen = [
-                part for part, first in self.parts if first is None or key in first or up in first
-            ]
-            self._dispatch[key] = (
-                re.compile(rf"(?<!\w)(?:{'|'.join(chosen)})(?!\w)") if chosen else None
-            )
-        return self._dispatch[key]
-
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         """The matches the master regex finds, leftmost first, never
         overlapping; at each gated position only the rules that can begin with
-        the character found there are tried."""
-        scanner_for = self.scanner_for
+        the characters found there are tried, in order."""
+        picks = self.router.picks
+        pick = self.router.pick
         end = 0
-        for g in self.gate.finditer(text):
-            p = g.start()
+        # A space before the text stands for its start (the gate's look-ahead
+        # looks no further back), so the positions come out one too far on.
+        for g in self.gate.finditer(" " + text):
+            p = g.end() - 1
             if p < end:
                 continue  # inside the last match
-            sub = scanner_for(text[p])
-            m = sub.match(text, p) if sub is not None else None
-            if m is not None:
-                yield m
-                end = m.end()
+            key = text[p : p + _KEY]
+            regexes = picks.get(key)
+            if regexes is None:
+                regexes = pick(key)
+            for regex in regexes:
+                m = regex.match(text, p)
+                if m is not None:
+                    yield m
+                    end = m.end()
+                    break
 
 
 def _norm(word: str) -> str:
@@ -180,6 +284,66 @@ def _expand(
     return _PLACEHOLDER.sub(sub, _ignorecase_to_trie(pattern))
 
 
+_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+_PLAIN = re.compile(r"[^\\\[()]+")  # up to the next escape, class or parenthesis
+
+
+def _optional_as_branch(pattern: str) -> str:
+    """Rewrite each optional group ``(...)?`` as ``(?:(...)|)``.
+
+    Both forms try the group first and then nothing, so they find the same
+    matches with the same groups.  But CPython's engine runs a quantified
+    group through a repeat context, allocated at each attempt, inside which
+    every alternative saves all group marks; an alternation with an empty
+    branch costs nothing extra.  The rules' many optional prefixes ("{MOD}?",
+    "(?:{THE})?") and the tries' optional tails are tried several times
+    faster this way.
+
+    >>> _optional_as_branch(r"(?:the\\s)?(?P<n>[0-9]+)(?:[.?)]x)?(?=a)?b??")
+    '(?:(?:the\\\\s)|)(?P<n>[0-9]+)(?:(?:[.?)]x)|)(?=a)?b??'
+    """
+    out: list[str] = []
+    opens: list[tuple[int, int]] = []  # each open group: its index in out and in pattern
+    i, n = 0, len(pattern)
+    while i < n:
+        plain = _PLAIN.match(pattern, i)
+        if plain is not None:
+            out.append(plain.group())
+            i = plain.end()
+            continue
+        ch = pattern[i]
+        step = 1
+        if ch == "\\":
+            step = 2
+        elif ch == "[":
+            j = i + 1
+            if pattern.startswith("^", j):
+                j += 1
+            if pattern.startswith("]", j):
+                j += 1  # a "]" first in a class is literal
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            step = j + 1 - i
+        elif ch == "(":
+            opens.append((len(out), i))
+        elif ch == ")":
+            at, source = opens.pop()
+            q = next((q for q in ("?", "{0,1}") if pattern.startswith(q, i + 1)), "")
+            if (
+                q
+                and not pattern.startswith(("?", "+"), i + 1 + len(q))  # lazy or possessive
+                and not pattern.startswith(_LOOKAROUND, source)
+            ):
+                group = "".join(out[at:]) + ")"
+                del out[at:]
+                out.append(f"(?:{group}|)")
+                i += 1 + len(q)
+                continue
+        out.append(pattern[i : i + step])
+        i += step
+    return "".join(out)
+
+
 def _renamer(prefix: str) -> Callable[[re.Match[str]], str]:
     def rename(m: re.Match[str]) -> str:
         return f"(?P<{prefix}{m.group(1)}>"
@@ -194,7 +358,7 @@ def _load_grammar() -> Grammar:
     rules: list[Rule] = []
     parts: list[str] = []
     extra_parts: list[str] = []
-    firsts: list[tuple[str, frozenset[str] | None]] = []
+    firsts: list[Part] = []
     by_group: dict[str, Rule] = {}
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
@@ -211,14 +375,18 @@ def _load_grammar() -> Grammar:
         )
         if rule.op not in _OPS:
             raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
-        try:
-            re.compile(expanded)
-        except re.error as exc:  # fail early, naming the rule
-            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
         outer = f"r{index}"
-        (extra_parts if rule.domains else parts).append(f"(?P<{outer}>{renamed})")
-        if not rule.domains:
-            firsts.append((f"(?P<{outer}>{renamed})", first_chars(expanded)))
+        fast = f"(?P<{outer}>{_optional_as_branch(renamed)})"
+        try:  # fail early, naming the rule
+            if rule.domains:
+                re.compile(expanded)
+                extra_parts.append(fast)
+            else:
+                regex = re.compile(rf"(?<!\w)(?:{fast})(?!\w)")
+                firsts.append((regex, *analyse(expanded, _KEY)))
+                parts.append(f"(?P<{outer}>{renamed})")
+        except re.error as exc:
+            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
         by_group[outer] = rule
         rules.append(rule)
     body = "|".join(parts)
@@ -236,7 +404,7 @@ def _load_grammar() -> Grammar:
         by_group,
         ungated,
         extra,
-        re.compile(rf"(?<!\w)(?={gate})"),
+        re.compile(rf"\W(?={_optional_as_branch(gate)})"),
         tuple(firsts),
     )
 
@@ -322,18 +490,63 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
             elif key:
                 phrases.add(key.rstrip("."))
     boundary = r"(?![^\W\d_])"
-    parts = [r"[0-9'’]", _trie({v for p in phrases for v in _variants(p)}) + boundary]
-    # Words that take the same followers share one branch, so the engine
-    # dispatches on a trie of heads instead of trying each word in turn.
-    groups: dict[frozenset[str], set[str]] = {}
-    for word, after in followers.items():
-        follow = frozenset(v for p in expand(after) if p for v in _variants(p))
-        groups.setdefault(follow, set()).update(_variants(word))
-    for follow, heads in sorted(groups.items(), key=lambda kv: sorted(kv[1])):
-        parts.append(
-            "(?:" + _trie(heads) + r")[\s-]{1,3}(?:[0-9'’]|" + _trie(set(follow)) + boundary + ")"
-        )
+    # Words that take nearly the same followers ("the", "last", "next" ...)
+    # share one branch, with all their followers: a slightly looser gate (the
+    # rules, tried next, decide) in fewer branches.
+    groups: list[tuple[set[str], set[str]]] = []
+    for word, after in sorted(followers.items()):
+        follow = {v for p in expand(after) if p for v in _variants(p)}
+        for known, heads in groups:
+            if len(known & follow) >= _SHARED * len(known | follow):
+                known |= follow
+                heads |= _variants(word)
+                break
+        else:
+            groups.append((follow, _variants(word)))
+    # Every phrase, and the words of each branch whose heads begin with one
+    # letter only (in its cases) or whose followers are few, go into one
+    # trie, so that the engine dispatches on a word's first letter once
+    # instead of trying each branch in turn; each word ends with what must
+    # follow it (repeated after each word: hence "few").
+    ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
+    parts = [r"[0-9'’]"]
+    for follow, heads in groups:
+        tail = r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")"
+        if len({h[0].lower() for h in heads}) == 1 or len(tail) * len(heads) < _REPEATED:
+            for h in heads:
+                ends.setdefault(h, set()).add(tail)
+        else:
+            parts.append("(?:" + _trie(heads) + ")" + tail)
+    parts.insert(1, _trie_ends(ends))
     return "|".join(parts)
+
+
+# Follower lists this alike (shared words over all words) share a gate branch.
+_SHARED = 0.9
+# A branch's followers go after each of its words in the one trie when that
+# repeats fewer characters than this.
+_REPEATED = 20_000
+
+
+def _trie_ends(ends: Mapping[str, set[str]]) -> str:
+    """Like :func:`_trie`, but each word is followed by one of its own end
+    patterns."""
+    tree: dict[str, Any] = {}
+    for word, after in ends.items():
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node.setdefault("", set()).update(after)
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s{1,3}" if ch == " " else re.escape(ch)) + emit(node[ch])
+            for ch in sorted(k for k in node if k)
+        ]
+        branches += sorted(node.get("", ()))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
 
 
 @functools.cache
@@ -1008,9 +1221,8 @@ def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]
             continue
         expression, direction = result
         start, end = m.span()
-        for local, glob in rule.groups:
-            if local == "span" and m.group(glob) is not None:
-                start, end = m.span(glob)
+        if rule.span_group is not None and m.group(rule.span_group) is not None:
+            start, end = m.span(rule.span_group)
         # "the third-quarter results", "the two-week strike": before a
         # hyphenated compound adjective, the article belongs to the noun.
         if rule.op in ("duration", "quarter") and _ARTICLE_COMPOUND.fullmatch(text, start, end):
