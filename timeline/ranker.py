@@ -189,6 +189,18 @@ def features(
     near_left = next((i for i in range(n - 1, -1, -1) if events[i] >= 0.5), None)
     near_right = next((i for i in range(n, len(words)) if events[i] >= 0.5), None)
     reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in _REPORTING), None)
+    first_verb = next((i for i in range(len(words)) if verbs[i] and events[i] >= 0.5), None)
+    preps = [0] * len(words)
+    k = 0
+    for i in range(n - 2, -1, -1):
+        preps[i] = k
+        if lows[i] in _PREPOSITIONS:
+            k += 1
+    k = 0
+    for i in range(n, len(words)):
+        preps[i] = k
+        if lows[i] in _PREPOSITIONS:
+            k += 1
     for i in range(len(words)) if keep is None else keep:
         o, raw = words[i]
         w = lows[i]
@@ -228,6 +240,9 @@ def features(
             f.append(f"near|{co}")
         if reporting_left is not None and i < reporting_left:
             f.append("beyond-rep")
+        if i == first_verb:
+            f.append(f"first-verb|{side}")
+        f.append(f"pr{min(preps[i], 2)}|{v}|{side}")
         if raw[:1].isupper() and i > 0:
             f.append("cap")
         if w in _REPORTING:
