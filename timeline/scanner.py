@@ -646,8 +646,9 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         sign = -1
     anaphoric = word in ("earlier", "later", "before", "after", "on")
     if g.get("in") is not None:
-        if n is None:
-            return None
+        if n is None or g.get("the"):
+            # "in the next five years", "in the last few weeks": a length of time
+            return E.Duration(duration_value(n, unit)), None
         return E.Offset(unit, n, sign, anaphoric, within=True), None
     return E.Offset(unit, n, sign, anaphoric), sign
 
