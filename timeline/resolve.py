@@ -361,6 +361,9 @@ def _weekday_fit(
 # clause ("the court set Jan. 14 as the deadline"): the same day eleven
 # months back is seldom meant.
 _NEAR_AHEAD_DAYS = 60
+# A month that begins within days is the coming one too ("orders for November
+# transactions" at the end of October), not the one eleven months back.
+_NEAR_AHEAD_MONTH_DAYS = 7
 
 
 def _forward_nearest(options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date) -> _dt.date:
@@ -461,9 +464,10 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
                     # No tense: a month or day a few weeks ahead is likelier
                     # than the same one eleven months back.
                     sign, reason = None, "default:nearest"
-                elif reason == "tense:past" and x.day is not None:
+                elif reason == "tense:past":
                     ahead = [o[0] for o in options if o[0] > pub]
-                    if ahead and (min(ahead) - pub).days <= _NEAR_AHEAD_DAYS:
+                    near = _NEAR_AHEAD_DAYS if x.day is not None else _NEAR_AHEAD_MONTH_DAYS
+                    if ahead and (min(ahead) - pub).days <= near:
                         sign, reason = 1, "near-ahead"
                 d = _choose(options, pub, sign, cand.direction is not None)
             prov = _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
