@@ -236,6 +236,9 @@ def _planned(text: str, cand: Candidate, value: TimeValue) -> bool:
 
 
 def _year_back(x: object) -> bool:
+    if isinstance(x, Period):
+        # "the same period last year", "the 1988 quarter": a comparison too
+        return x.n is None and (x.year is not None or x.year_offset is not None)
     return isinstance(x, Offset) and x.unit == "year" and x.n == 1 and x.sign < 0
 
 

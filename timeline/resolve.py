@@ -486,7 +486,36 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     return _unit(d, grain, cand.mod), prov
 
 
+def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
+    """ "the same period last year", "the 1988 quarter": the period just
+    reported on (a quarter or half), moved to the year named or a year back;
+    a "period" with no reported quarter in sight is the whole year."""
+    pub = ctx.published.date()
+    reported = ctx.previous_period
+    prev = ctx.previous
+    if (
+        reported is None
+        or reported.interval is None
+        or prev is None
+        or prev.interval is None
+        or not reported.interval.start <= prev.interval.start < reported.interval.end
+    ):
+        reported = None
+    if reported is not None and reported.interval is not None and reported.grain is not None:
+        start, grain = reported.interval.start.date(), reported.grain
+    elif x.kind == "Q":
+        start, grain = shift(start_of(pub, Grain.QUARTER), Grain.QUARTER, -1), Grain.QUARTER
+    else:
+        start, grain = _dt.date(pub.year, 1, 1), Grain.YEAR
+    year = x.year if x.year is not None else start.year + (x.year_offset or 0)
+    d = start.replace(year=year)
+    anchor, anchor_value = ("previous", reported.value) if reported else ("published", None)
+    return _unit(d, grain, cand.mod), _prov(cand, anchor, anchor_value, -1, "comparable-period")
+
+
 def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
+    if x.n is None and (x.year is not None or x.year_offset is not None):
+        return _r_comparable(cand, x, ctx)
     grain = Grain.QUARTER if x.kind == "Q" else Grain.HALF
     months = 3 if x.kind == "Q" else 6
     pub = ctx.published.date()

@@ -639,6 +639,12 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         n = number(g["num"], t)
     else:
         n = None if _norm(g["unit"] or "").endswith("s") else 1.0
+    period = _norm(g.get("period") or "")
+    if unit == "year" and n == 1 and period in ("quarter", "period"):
+        # "the year-ago quarter": the reported quarter, a year back
+        return E.Period(
+            "Q" if period == "quarter" else "P", None, None, anaphoric=True, year_offset=-1
+        ), None
     word = _norm(g.get("dir") or "")
     if g.get("in") is not None or word in ("later", "hence", "from now", "on", "after"):
         sign = 1
@@ -666,6 +672,15 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         if kind == "H" and n > 2:
             return None
         return E.Period(kind, n, year), None
+    if g.get("spunit") or g.get("spunit2") or g.get("spunit3"):
+        # "the same period last year": the reported period, a year back;
+        # "the 1988 quarter": the reported quarter, in 1988
+        unit = g.get("spunit") or g.get("spunit2") or g.get("spunit3") or ""
+        kind = "Q" if _norm(unit) == "quarter" else "P"
+        year = _int(g, "spyear") or year
+        if year is not None:
+            return E.Period(kind, None, year, anaphoric=True), None
+        return E.Period(kind, None, None, anaphoric=True, year_offset=-1), None
     if g.get("theq"):
         # "the quarter" is the one just named; "the latest quarter" the last
         # one reported, whatever was named before
