@@ -522,6 +522,10 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
             hour += 12
         elif ampm.startswith("a") and hour == 12:
             hour = 0
+    if g.get("month") and g.get("day"):
+        # "5 p.m. EST, Nov. 6": the time on that day
+        month = _month(g["month"] or "", t)
+        return E.CalDate(_int(g, "year"), month, _int(g, "day"), hour, minute), None
     day: E.Weekday | E.RelDay | None = None
     if g.get("wd"):
         day = E.Weekday(_weekday(g["wd"] or "", t))
