@@ -519,6 +519,10 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     grain = Grain.QUARTER if x.kind == "Q" else Grain.HALF
     months = 3 if x.kind == "Q" else 6
     pub = ctx.published.date()
+    if x.n is None and x.shift == 0:
+        return _unit(start_of(pub, grain), grain, cand.mod), _prov(
+            cand, "published", value_for(pub, Grain.DAY), 0, "explicit:current"
+        )
     if x.n is None:
         prev = ctx.previous_period
         if x.anaphoric and prev is not None and prev.grain is grain and prev.interval is not None:

@@ -689,6 +689,8 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         # "the quarter" is the one just named; "the latest quarter" the last
         # one reported, whatever was named before
         latest = "latest" in _norm(g["theq"] or "") or "recent" in _norm(g["theq"] or "")
+        if "current" in _norm(g["theq"] or ""):
+            return E.Period("Q", None, None, 0), None  # the quarter now running
         return E.Period("Q", None, None, None, anaphoric=not latest), None
     q = _norm(g["q"] or "")
     kind = "H" if q.startswith("half") else "Q"
