@@ -371,7 +371,7 @@ _UNIT_CODES = {
     "fortnight": ("", "W", 2),
     "weekend": ("", "WE", 1),
     "month": ("", "M", 1),
-    "quarter": ("", "M", 3),
+    "quarter": ("", "Q", 1),  # TimeML writes quarters in their own unit: P2Q
     "year": ("", "Y", 1),
     "decade": ("", "Y", 10),
     "century": ("", "Y", 100),
@@ -396,6 +396,9 @@ def number(text: str | None, tables: Tables) -> float | None:
     if t and t[0].isdigit():
         whole, half, rest = t.partition(" 1/2")
         return float(whole.replace(",", "")) + (0.5 if half and not rest else 0.0)
+    if t.endswith(" and a half") and t.count(" ") == 3:
+        whole_word = number(t.split(" ")[0], tables)
+        return None if whole_word is None else whole_word + 0.5  # "two and a half"
     if "-" in t or " " in t:
         tens, _, ones = t.replace(" ", "-").partition("-")
         a = tables["numbers"].get(tens)
@@ -813,7 +816,7 @@ _SET_UNITS = {
     "evening": "P1D",
     "week": "P1W",
     "month": "P1M",
-    "quarter": "P3M",
+    "quarter": "P1Q",
     "year": "P1Y",
     "season": "P3M",
     "hour": "PT1H",
@@ -855,10 +858,11 @@ def duration_value(n: float | None, unit: str) -> str:
         amount = "X"
     else:
         total = n * factor
-        if total > 1 and total - int(total) == 0.5 and code in ("Y", "H"):
-            # "2 1/2 years", "5 1/2 hours": whole units and the half in the next
-            # smaller one (P2Y6M, PT5H30M)
-            return f"P{time_part}{int(total)}{code}{30 if code == 'H' else 6}M"
+        if total >= 1 and total - int(total) == 0.5 and unit in ("year", "hour", "minute"):
+            # "2 1/2 years", "5 1/2 hours", "a minute and a half": whole units
+            # and the half in the next smaller one (P2Y6M, PT5H30M, PT1M30S)
+            half = {"year": "6M", "hour": "30M", "minute": "30S"}[unit]
+            return f"P{time_part}{int(total)}{code}{half}"
         if total != int(total):
             # Half units: express in the next smaller unit where one exists.
             smaller = {
@@ -903,7 +907,7 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     end = start + len(g.get("_match") or "")
     after = text[end : end + 8].lstrip().lower()
     if unit == "quarter" and (
-        after.startswith("of")
+        (after.startswith("of") and n is not None)
         or (g["unit"] or "").lower().endswith("s")
         and "-" in (g.get("_match") or "")
     ):
@@ -921,6 +925,8 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
             return None
     if n is not None and n == 0:
         return None
+    if n is not None and g.get("andhalf"):
+        n += 0.5  # "a year and a half"
     return E.Duration(duration_value(n, unit)), None
 
 
