@@ -24,7 +24,7 @@ from .expr import (
     Weekday,
     WeekOfMonth,
 )
-from .model import Grain, Mention, TimeValue
+from .model import Grain, Interval, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
 from .tense import FUTURE, tense_of
@@ -186,7 +186,42 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                 story = value
             if isinstance(cand.expr, Period):
                 previous_period = value
-    return mentions
+    return _clock_days(text, mentions)
+
+
+# Between a clock time and the day written right after it: "10:35 a.m.
+# (0735 GMT) Friday", "5:00 am on October 3", "4 in the morning (4 a.m. EDT
+# Thursday)".
+_CLOCK_GAP = re.compile(r"[\s,(]{0,4}(?:on\s{1,3})?")
+_GMT_NOTE = re.compile(r"\([^()]{0,20}\)")
+
+
+def _clock_days(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A clock time that names no day takes the day written right after it."""
+    out = list(mentions)
+    for i, m in enumerate(out[:-1]):
+        nxt = out[i + 1]
+        when, later = m.when, nxt.when
+        if (
+            when.type != "TIME"
+            or when.interval is None
+            or m.why.reason not in ("default:publication-day", "narrative:story-day")
+            or later.interval is None
+            or later.grain not in (Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE)
+            or not _CLOCK_GAP.fullmatch(_GMT_NOTE.sub("", text[m.end : nxt.start]))
+        ):
+            continue
+        day = later.interval.start.date()
+        start = when.interval.start
+        moved = _dt.datetime(day.year, day.month, day.day, start.hour, start.minute)
+        span = when.interval.end - start
+        value = when.value.replace(start.strftime("%Y-%m-%d"), day.isoformat(), 1)
+        new_when = attrs.evolve(
+            when, value=value, interval=Interval(moved, moved + span, when.grain or Grain.MINUTE)
+        )
+        new_why = attrs.evolve(m.why, anchor="next", anchor_value=later.value, reason="day-after")
+        out[i] = attrs.evolve(m, when=new_when, why=new_why)
+    return out
 
 
 _LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill)\s{1,3}\Z")
@@ -236,6 +271,9 @@ def _planned(text: str, cand: Candidate, value: TimeValue) -> bool:
 
 
 def _year_back(x: object) -> bool:
+    if isinstance(x, Period):
+        # "the same period last year", "the 1988 quarter": a comparison too
+        return x.n is None and (x.year is not None or x.year_offset is not None)
     return isinstance(x, Offset) and x.unit == "year" and x.n == 1 and x.sign < 0
 
 

@@ -362,6 +362,9 @@ def _weekday_fit(
 # clause ("the court set Jan. 14 as the deadline"): the same day eleven
 # months back is seldom meant.
 _NEAR_AHEAD_DAYS = 60
+# A month that begins within days is the coming one too ("orders for November
+# transactions" at the end of October), not the one eleven months back.
+_NEAR_AHEAD_MONTH_DAYS = 7
 
 
 def _forward_nearest(options: list[tuple[_dt.date, _dt.date]], anchor: _dt.date) -> _dt.date:
@@ -462,9 +465,10 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
                     # No tense: a month or day a few weeks ahead is likelier
                     # than the same one eleven months back.
                     sign, reason = None, "default:nearest"
-                elif reason == "tense:past" and x.day is not None:
+                elif reason == "tense:past":
                     ahead = [o[0] for o in options if o[0] > pub]
-                    if ahead and (min(ahead) - pub).days <= _NEAR_AHEAD_DAYS:
+                    near = _NEAR_AHEAD_DAYS if x.day is not None else _NEAR_AHEAD_MONTH_DAYS
+                    if ahead and (min(ahead) - pub).days <= near:
                         sign, reason = 1, "near-ahead"
                 d = _choose(options, pub, sign, cand.direction is not None)
             prov = _prov(cand, "published", value_for(pub, Grain.DAY), sign, reason)
@@ -483,10 +487,43 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     return _unit(d, grain, cand.mod), prov
 
 
+def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
+    """ "the same period last year", "the 1988 quarter": the period just
+    reported on (a quarter or half), moved to the year named or a year back;
+    a "period" with no reported quarter in sight is the whole year."""
+    pub = ctx.published.date()
+    reported = ctx.previous_period
+    prev = ctx.previous
+    if (
+        reported is None
+        or reported.interval is None
+        or prev is None
+        or prev.interval is None
+        or not reported.interval.start <= prev.interval.start < reported.interval.end
+    ):
+        reported = None
+    if reported is not None and reported.interval is not None and reported.grain is not None:
+        start, grain = reported.interval.start.date(), reported.grain
+    elif x.kind == "Q":
+        start, grain = shift(start_of(pub, Grain.QUARTER), Grain.QUARTER, -1), Grain.QUARTER
+    else:
+        start, grain = _dt.date(pub.year, 1, 1), Grain.YEAR
+    year = x.year if x.year is not None else start.year + (x.year_offset or 0)
+    d = start.replace(year=year)
+    anchor, anchor_value = ("previous", reported.value) if reported else ("published", None)
+    return _unit(d, grain, cand.mod), _prov(cand, anchor, anchor_value, -1, "comparable-period")
+
+
 def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
+    if x.n is None and (x.year is not None or x.year_offset is not None):
+        return _r_comparable(cand, x, ctx)
     grain = Grain.QUARTER if x.kind == "Q" else Grain.HALF
     months = 3 if x.kind == "Q" else 6
     pub = ctx.published.date()
+    if x.n is None and x.shift == 0:
+        return _unit(start_of(pub, grain), grain, cand.mod), _prov(
+            cand, "published", value_for(pub, Grain.DAY), 0, "explicit:current"
+        )
     if x.n is None:
         prev = ctx.previous_period
         if x.anaphoric and prev is not None and prev.grain is grain and prev.interval is not None:

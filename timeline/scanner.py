@@ -584,7 +584,7 @@ _UNIT_CODES = {
     "fortnight": ("", "W", 2),
     "weekend": ("", "WE", 1),
     "month": ("", "M", 1),
-    "quarter": ("", "M", 3),
+    "quarter": ("", "Q", 1),  # TimeML writes quarters in their own unit: P2Q
     "year": ("", "Y", 1),
     "decade": ("", "Y", 10),
     "century": ("", "Y", 100),
@@ -609,6 +609,9 @@ def number(text: str | None, tables: Tables) -> float | None:
     if t and t[0].isdigit():
         whole, half, rest = t.partition(" 1/2")
         return float(whole.replace(",", "")) + (0.5 if half and not rest else 0.0)
+    if t.endswith(" and a half") and t.count(" ") == 3:
+        whole_word = number(t.split(" ")[0], tables)
+        return None if whole_word is None else whole_word + 0.5  # "two and a half"
     if "-" in t or " " in t:
         tens, _, ones = t.replace(" ", "-").partition("-")
         a = tables["numbers"].get(tens)
@@ -735,6 +738,10 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
             hour += 12
         elif ampm.startswith("a") and hour == 12:
             hour = 0
+    if g.get("month") and g.get("day"):
+        # "5 p.m. EST, Nov. 6": the time on that day
+        month = _month(g["month"] or "", t)
+        return E.CalDate(_int(g, "year"), month, _int(g, "day"), hour, minute), None
     day: E.Weekday | E.RelDay | None = None
     if g.get("wd"):
         day = E.Weekday(_weekday(g["wd"] or "", t))
@@ -852,6 +859,12 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         n = number(g["num"], t)
     else:
         n = None if _norm(g["unit"] or "").endswith("s") else 1.0
+    period = _norm(g.get("period") or "")
+    if unit == "year" and n == 1 and period in ("quarter", "period"):
+        # "the year-ago quarter": the reported quarter, a year back
+        return E.Period(
+            "Q" if period == "quarter" else "P", None, None, anaphoric=True, year_offset=-1
+        ), None
     word = _norm(g.get("dir") or "")
     if g.get("in") is not None or word in ("later", "hence", "from now", "on", "after"):
         sign = 1
@@ -859,8 +872,9 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         sign = -1
     anaphoric = word in ("earlier", "later", "before", "after", "on")
     if g.get("in") is not None:
-        if n is None:
-            return None
+        if n is None or g.get("the"):
+            # "in the next five years", "in the last few weeks": a length of time
+            return E.Duration(duration_value(n, unit)), None
         return E.Offset(unit, n, sign, anaphoric, within=True), None
     return E.Offset(unit, n, sign, anaphoric), sign
 
@@ -878,10 +892,21 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         if kind == "H" and n > 2:
             return None
         return E.Period(kind, n, year), None
+    if g.get("spunit") or g.get("spunit2") or g.get("spunit3"):
+        # "the same period last year": the reported period, a year back;
+        # "the 1988 quarter": the reported quarter, in 1988
+        unit = g.get("spunit") or g.get("spunit2") or g.get("spunit3") or ""
+        kind = "Q" if _norm(unit) == "quarter" else "P"
+        year = _int(g, "spyear") or year
+        if year is not None:
+            return E.Period(kind, None, year, anaphoric=True), None
+        return E.Period(kind, None, None, anaphoric=True, year_offset=-1), None
     if g.get("theq"):
         # "the quarter" is the one just named; "the latest quarter" the last
         # one reported, whatever was named before
         latest = "latest" in _norm(g["theq"] or "") or "recent" in _norm(g["theq"] or "")
+        if "current" in _norm(g["theq"] or ""):
+            return E.Period("Q", None, None, 0), None  # the quarter now running
         return E.Period("Q", None, None, None, anaphoric=not latest), None
     q = _norm(g["q"] or "")
     kind = "H" if q.startswith("half") else "Q"
@@ -1004,7 +1029,7 @@ _SET_UNITS = {
     "evening": "P1D",
     "week": "P1W",
     "month": "P1M",
-    "quarter": "P3M",
+    "quarter": "P1Q",
     "year": "P1Y",
     "season": "P3M",
     "hour": "PT1H",
@@ -1046,10 +1071,11 @@ def duration_value(n: float | None, unit: str) -> str:
         amount = "X"
     else:
         total = n * factor
-        if total > 1 and total - int(total) == 0.5 and code in ("Y", "H"):
-            # "2 1/2 years", "5 1/2 hours": whole units and the half in the next
-            # smaller one (P2Y6M, PT5H30M)
-            return f"P{time_part}{int(total)}{code}{30 if code == 'H' else 6}M"
+        if total >= 1 and total - int(total) == 0.5 and unit in ("year", "hour", "minute"):
+            # "2 1/2 years", "5 1/2 hours", "a minute and a half": whole units
+            # and the half in the next smaller one (P2Y6M, PT5H30M, PT1M30S)
+            half = {"year": "6M", "hour": "30M", "minute": "30S"}[unit]
+            return f"P{time_part}{int(total)}{code}{half}"
         if total != int(total):
             # Half units: express in the next smaller unit where one exists.
             smaller = {
@@ -1094,7 +1120,7 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     end = start + len(g.get("_match") or "")
     after = text[end : end + 8].lstrip().lower()
     if unit == "quarter" and (
-        after.startswith("of")
+        (after.startswith("of") and n is not None)
         or (g["unit"] or "").lower().endswith("s")
         and "-" in (g.get("_match") or "")
     ):
@@ -1112,6 +1138,8 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
             return None
     if n is not None and n == 0:
         return None
+    if n is not None and g.get("andhalf"):
+        n += 0.5  # "a year and a half"
     return E.Duration(duration_value(n, unit)), None
 
 

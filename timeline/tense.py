@@ -60,6 +60,7 @@ _FUTURE_SINGLE = frozenset(
     "upcoming scheduled slated expects forecasts predicts anticipates projects intends "
     "planned planning".split()
 )
+_DETERMINERS = frozenset("a an the its their his her our this these those".split())
 _PAST_AUX = frozenset("was were had did been".split())
 _PERFECT = frozenset("has have".split())
 _PRESENT_AUX = frozenset("is are am does do".split())
@@ -81,7 +82,7 @@ _NOT_PAST = frozenset(
     united based related limited red bed need needed speed seed feed hundred indeed
     proposed expected scheduled planned so-called armed advanced detailed fixed named
     concerned interested involved supposed used alleged reported unnamed unidentified
-    aged biased skilled talented wed shed bred embed
+    aged biased skilled talented wed shed bred embed succeed proceed exceed heed
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 
@@ -160,6 +161,8 @@ def _classify(words: list[str], i: int) -> str | None:
     if w in IRREGULAR_PAST:
         return PAST
     if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST:
+        if prev in _DETERMINERS or (i > 1 and words[i - 2] in _DETERMINERS and prev == "still"):
+            return None  # an adjective: "the increased dividend", "a still unspecified date"
         if nxt == "to" and w in ("expected", "scheduled", "planned"):
             return FUTURE
         return PAST
@@ -179,6 +182,8 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     """
     left, right = clause_bounds(text, start, end, reach=_REACH_CHARS)
     before = _WORD.findall(text[left:start].lower())[-_REACH_WORDS:]
+    if before and before[-1] == "effective":
+        return PRESENT  # "effective Feb. 1": a change either side of today, the nearer
     words = before + _WORD.findall(text[end:right].lower())[:_REACH_WORDS]
     i = _search(words, len(before))
     return None if i is None else _classify(words, i)
