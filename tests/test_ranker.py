@@ -82,3 +82,29 @@ def test_attachment_never_fails_and_points_into_the_sentence(noise: str) -> None
                 text[event.trigger_start : event.trigger_start + len(event.trigger)]
                 == event.trigger
             )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["The", "ministers", "met", "on", "Friday", "said", "talks", "a", "deal", "Kessel"]
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_cached_tagging_equals_the_feature_sum(tokens: list[str]) -> None:
+    import math
+
+    model = ranker.load()
+    words = []
+    offset = 0
+    for t in tokens:
+        words.append((offset, t))
+        offset += len(t) + 1
+    for i in range(len(words)):
+        for verb in (False, True):
+            s = sum(model.tagger.get(f, 0.0) for f in ranker.token_features(words, i, verb))
+            direct = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+            assert math.isclose(model.event(words, i, verb), direct, rel_tol=1e-12, abs_tol=1e-15)

@@ -269,11 +269,53 @@ class Model:
         self.weights = weights
         self.trained_on = trained_on
         self.cross_validated = cross_validated
+        self._own_cache: dict[tuple[str, bool, bool], tuple[float, str, float, float]] = {}
+
+    def _own(self, raw: str, first: bool, verb: bool) -> tuple[float, str, float, float]:
+        """The weights of the features a word carries whatever its neighbours,
+        cached per word: the sum of the first six of :func:`token_features`,
+        the lower-cased word, and the weights of the two verb features."""
+        key = (raw, first, verb)
+        hit = self._own_cache.get(key)
+        if hit is None:
+            get = self.tagger.get
+            w = raw.lower()
+            s = 0.0
+            for f in (
+                "b",
+                "w=" + w,
+                "s2=" + w[-2:],
+                "s3=" + w[-3:],
+                "s4=" + w[-4:],
+                "sh=" + _shape(raw) + ("0" if first else ""),
+            ):
+                s += get(f, 0.0)
+            v = f"v={int(verb)}"
+            hit = (s, w, get(v, 0.0), get(f"{v}|s3={w[-3:]}", 0.0))
+            if len(self._own_cache) >= 100_000:
+                self._own_cache.clear()  # bounded, for long-running processes
+            self._own_cache[key] = hit
+        return hit
 
     def event(self, words: Sequence[tuple[int, str]], i: int, verb: bool) -> float:
-        """The probability that word ``i`` names an event."""
+        """The probability that word ``i`` names an event.
+
+        The same sum, in the same order, as over :func:`token_features`; the
+        word's own features come from a cache."""
         get = self.tagger.get
-        s = sum(get(f, 0.0) for f in token_features(words, i, verb))
+        s, w, verb_weight, verb_suffix_weight = self._own(words[i][1], i == 0, verb)
+        prev = words[i - 1][1].lower() if i else "<s>"
+        prev2 = words[i - 2][1].lower() if i > 1 else "<s>"
+        nxt = words[i + 1][1].lower() if i + 1 < len(words) else "</s>"
+        prev_cls = _cls(prev)
+        s += get("p=" + prev, 0.0)
+        s += get("pc=" + prev_cls, 0.0)
+        s += get("p2=" + _cls(prev2), 0.0)
+        s += get("n=" + nxt, 0.0)
+        s += get("nc=" + _cls(nxt), 0.0)
+        s += get(f"pw={prev_cls}|{w}", 0.0)
+        s += verb_weight
+        s += verb_suffix_weight
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
 
     def events(self, words: Sequence[tuple[int, str]], verbs: Sequence[bool]) -> list[float]:
