@@ -91,7 +91,12 @@ def tagger_scores(weights: dict[str, float], rows: list[tuple[list[str], bool]])
 Example = tuple[str, list[list[str]], set[int], int | None]  # doc, feats, gold, heuristic
 
 
-def examples(tbaq: Path, model: Model, only: set[str] | None = None) -> tuple[list[Example], int]:
+def examples(
+    tbaq: Path, model: Model, only: set[str] | None = None, gold_events: bool = False
+) -> tuple[list[Example], int]:
+    """The ranker's examples.  With ``gold_events`` each candidate also learns
+    whether it is a gold EVENT and how many gold EVENTs lie between it and the
+    date: a diagnostic ceiling for perfect event detection, never shipped."""
     out: list[Example] = []
     anchored = 0
     for p in sorted(tbaq.rglob("*.tml")):
@@ -115,6 +120,15 @@ def examples(tbaq: Path, model: Model, only: set[str] | None = None) -> tuple[li
                 for i, (o, w) in enumerate(words)
                 if any(gs < o + len(w) and o < ge for gs, ge in gold_spans)
             }
+            if gold_events:
+                starts = sorted(s for s, _ in doc.events.values())
+                for (o, w), fs in zip(words, feats, strict=True):
+                    if o not in starts:
+                        continue
+                    lo, hi = (o + len(w), mention.start) if o < mention.start else (mention.end, o)
+                    k = sum(1 for s in starts if lo <= s < hi)
+                    side = "L" if o < mention.start else "R"
+                    fs += ["G", f"G{min(k, 3)}{side}"]
             out.append((doc.name, feats, gold, h))
     return out, anchored
 
@@ -202,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
         default=3,
         help="copies of tbaq's gold EVENT words added to the tagger's silver data (0: none)",
     )
+    ap.add_argument(
+        "--gold-events",
+        action="store_true",
+        help="diagnostic: give the ranker TimeBank's gold EVENT tags (cross-validation only)",
+    )
     ap.add_argument("--write", action="store_true", help="write timeline/data/attach.json")
     args = ap.parse_args(argv)
     root = Path(args.corpora)
@@ -218,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(args.folds):
         held = {d for d in names if fold_of[d] == k}
         tagger = tagger_for(set(names) - held)
-        train_data, _ = examples(root / "tbaq-cleaned", Model(tagger, {}), set(names) - held)
-        test_data, n = examples(root / "tbaq-cleaned", Model(tagger, {}), held)
+        model = Model(tagger, {})
+        train_data, _ = examples(root / "tbaq-cleaned", model, set(names) - held, args.gold_events)
+        test_data, n = examples(root / "tbaq-cleaned", model, held, args.gold_events)
         weights = train_averaged(train_data, args.epochs, args.rate, args.l2, args.seeds)
         hits += correct(weights, test_data)
         heur += sum(1 for _d, _f, gold, h in test_data if h is not None and h in gold)
@@ -229,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"anchored timexes {anchored}; heuristic alone {heur / anchored:.3f}")
     cv_share = hits / anchored
     print(f"cross-validated ({args.folds} folds by document): {cv_share:.3f}")
+    if args.gold_events:
+        return 0  # a diagnostic: nothing to ship
     tagger = tagger_for(set(names))
     data, anchored = examples(root / "tbaq-cleaned", Model(tagger, {}))
     weights = train_averaged(data, args.epochs, args.rate, args.l2, args.seeds)
