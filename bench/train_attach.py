@@ -26,8 +26,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from timeline import extract
-from timeline.event_eval import read_events
+from timeline.event_eval import anchored_mentions, read_events
 from timeline.events import _WORD, Tagging, _is_verb, candidates
 from timeline.ranker import Model, token_features
 
@@ -103,14 +102,9 @@ def examples(
         doc = read_events(p)
         if only is not None and doc.name not in only:
             continue
-        if not doc.anchors or not doc.dct:
-            continue
-        mentions = extract(doc.text, doc.dct[:10])
         tagging = Tagging(doc.text, model)
-        for tid, eids in sorted(doc.anchors.items()):
+        for _tid, eids, mention in anchored_mentions(doc):
             anchored += 1
-            ts, te = doc.timexes[tid]
-            mention = next((m for m in mentions if m.start < te and ts < m.end), None)
             if mention is None:
                 continue
             words, feats, h = candidates(doc.text, mention, tagging)

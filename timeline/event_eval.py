@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
 
 from . import ranker
+from .model import Mention
 
-__all__ = ["EventDoc", "EventReport", "read_events", "score_events", "run_events"]
+__all__ = [
+    "EventDoc",
+    "EventReport",
+    "anchored_mentions",
+    "read_events",
+    "run_events",
+    "score_events",
+]
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9_]*)([^<>]*?)(/?)>")
 _ATTR = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"')
@@ -113,22 +121,30 @@ class EventReport:
         return self.correct / self.anchored if self.anchored else 0.0
 
 
+def anchored_mentions(doc: EventDoc) -> Iterator[tuple[str, frozenset[str], Mention | None]]:
+    """Each anchored timex of a document (none without a DCT): its id, its
+    linked event ids, and the mention :func:`timeline.extract` found over it
+    (None when it found none)."""
+    from .api import extract
+
+    if not doc.anchors or not doc.dct:
+        return
+    mentions = extract(doc.text, doc.dct[:10])
+    for tid, eids in sorted(doc.anchors.items()):
+        ts, te = doc.timexes[tid]
+        yield tid, eids, next((m for m in mentions if m.start < te and ts < m.end), None)
+
+
 def score_events(docs: Iterable[EventDoc]) -> EventReport:
     """Attach events with :func:`timeline.build` and compare with the TLINK anchors."""
-    from .api import extract
     from .events import Tagging, trigger_for
 
     anchored = found = correct = 0
     errors: list[tuple[str, str, str, str]] = []
     for doc in docs:
-        if not doc.anchors or not doc.dct:
-            continue
-        mentions = extract(doc.text, doc.dct[:10])
         tagging = Tagging(doc.text, ranker.load())
-        for tid, eids in sorted(doc.anchors.items()):
+        for tid, eids, mention in anchored_mentions(doc):
             anchored += 1
-            ts, te = doc.timexes[tid]
-            mention = next((m for m in mentions if m.start < te and ts < m.end), None)
             if mention is None:
                 continue
             trigger, t0, _tense = trigger_for(doc.text, mention, tagging)
@@ -140,6 +156,7 @@ def score_events(docs: Iterable[EventDoc]) -> EventReport:
             if any(gs < t1 and t0 < ge for gs, ge in gold):
                 correct += 1
             else:
+                ts, te = doc.timexes[tid]
                 gold_words = ", ".join(doc.text[gs:ge] for gs, ge in gold)
                 errors.append((doc.name, doc.text[ts:te], trigger, gold_words))
     return EventReport(anchored, found, correct, tuple(errors))

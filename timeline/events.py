@@ -437,7 +437,7 @@ def candidates(
     first = bisect.bisect_left(tagging.offsets, mention.start, lo, hi)
     after = bisect.bisect_left(tagging.offsets, mention.end, lo, hi)
     words = tagging.words
-    left = [i for i in range(max(lo, first - _REACH - 2), first) if i >= lo]
+    left = list(range(max(lo, first - _REACH - 2), first))
     left = [i for i in left if words[i][0] + len(words[i][1]) <= mention.start][-_REACH:]
     right = list(range(after, min(hi, after + _REACH)))
     window = left + right
