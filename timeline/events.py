@@ -18,6 +18,7 @@ import attrs
 
 from . import ranker
 from .calendar import interval_for, value_for
+from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
 from .model import Event, Grain, Interval, Mention, Source, TimeValue
 from .tense import FUTURE, IRREGULAR_PAST, clause_bounds, tense_of
 
@@ -79,9 +80,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or len(word) == 1
 
 
-_DETERMINERS = frozenset(
-    "a an the this that these those his her its their our my your some any no every each".split()
-)
 _FUNCTION = frozenset(
     """
     a an the this that these those his her its their our my your of in on at by for to from
@@ -99,7 +97,6 @@ _PARTICIPLES = frozenset(
     """.split()
 )
 _MODALS = frozenset("will would shall should can could may might must 'll".split())
-_AUX = frozenset("is are am was were be been being has have had do does did".split())
 _NEGATORS = frozenset("not n't never no".split())
 # Nominalisations that name events in news (most "-tion" and "-ment" words do
 # not: "department", "position"); measured against TimeBank's TLINKs.
@@ -123,7 +120,7 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, str]]:
 def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
     w = words[i][1].lower()
     prev = words[i - 1][1].lower() if i else ""
-    if w in _AUX:
+    if w in AUXILIARIES:
         # "had sales of $154 million": a main verb when no verb follows it
         j = i + 1
         while j < len(words) and words[j][1].lower() in _ADVERBS:
@@ -133,13 +130,13 @@ def _is_verb(words: list[tuple[int, str]], i: int) -> bool:
             nxt.endswith(("ed", "ing"))
             or nxt in IRREGULAR_PAST
             or nxt in _PARTICIPLES
-            or nxt in _AUX
+            or nxt in AUXILIARIES
             or nxt in _NEGATORS
             or nxt in ("to", "n't")
         )
     if w in _FUNCTION or w in _MODALS:
         return False
-    if prev in _DETERMINERS:
+    if prev in DETERMINERS:
         return False  # "a retired diplomat", "the planned merger"
     if w in IRREGULAR_PAST or w in _PARTICIPLES:
         return True
@@ -163,7 +160,7 @@ def _is_event_noun(words: list[tuple[int, str]], i: int) -> bool:
     if len(w) > 5 and _NOMINAL.search(w) and w in _NOMINAL_EVENTS:
         return True
     prev = words[i - 1][1].lower() if i else ""
-    return len(w) > 5 and w.endswith(("ing", "ings")) and prev in _DETERMINERS
+    return len(w) > 5 and w.endswith(("ing", "ings")) and prev in DETERMINERS
 
 
 _NOT_ING = frozenset(
@@ -205,7 +202,7 @@ def _verb_group(words: list[tuple[int, str]], i: int) -> tuple[str, str]:
         trigger.endswith("ed") or trigger in IRREGULAR_PAST or trigger in _PARTICIPLES
     ):
         aspect = "PERFECTIVE"
-    elif trigger.endswith("ing") and any(w in _AUX for w in before[-2:]):
+    elif trigger.endswith("ing") and any(w in AUXILIARIES for w in before[-2:]):
         aspect = "PROGRESSIVE"
     if any(w in _NEGATORS or w.endswith("n't") for w in before[-3:]):
         return aspect, "negated"
@@ -245,8 +242,7 @@ def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
     3. A date that opens its clause ("On Friday, the bomb exploded") dates the
        nearest one on its right.
 
-    It is one of the ranker's features (:mod:`timeline.ranker`), and the
-    answer when no model is loaded.
+    It is one of the ranker's features (:mod:`timeline.ranker`).
     """
     left, right = clause_bounds(text, mention.start, mention.end)
     before = _words(text, left, mention.start)
@@ -262,7 +258,7 @@ def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
     gap = text[mention.end + (2 if possessive else 0) : after[0][0]] if after else ""
     determined = (
         bool(before)
-        and before[-1][1].lower() in _DETERMINERS
+        and before[-1][1].lower() in DETERMINERS
         and (text[before[-1][0] + len(before[-1][1]) : mention.start] == " ")
     )
     if after and gap == " " and (possessive or determined or _MODIFIER.search(mention.text)):
@@ -270,7 +266,7 @@ def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
         for j in range(n, min(len(words), n + 5)):
             raw = words[j][1]
             w = raw.lower()
-            if w in _FUNCTION or w in _AUX or w in _MODALS:
+            if w in _FUNCTION or w in AUXILIARIES or w in _MODALS:
                 break
             if _is_verb(words, j) and not w.endswith("ing"):
                 break  # "Friday's blast shook ...": the noun phrase has ended
@@ -321,17 +317,17 @@ def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
             chosen = i
             # "reached an agreement last week": the object's verb dates it
             for k in range(i - 1, max(-1, i - 4), -1):
-                if _is_verb(words, k) and words[k][1].lower() not in _REPORTING:
+                if _is_verb(words, k) and words[k][1].lower() not in REPORTING_VERBS:
                     chosen = k
                     break
                 w = words[k][1].lower()
-                if w in _FUNCTION and w not in _DETERMINERS:
+                if w in _FUNCTION and w not in DETERMINERS:
                     break  # "a conference at ...": a preposition ends the object
     # 3. the nearest verb on the left, then the nearest event noun
     if chosen is None:
         window = range(n - 1, max(cut - 1, n - 16), -1)
         chosen = next((i for i in window if _is_verb(words, i) and not _period_end(words, i)), None)
-        if chosen is not None and words[chosen][1].lower() in _REPORTING and chosen < n - 2:
+        if chosen is not None and words[chosen][1].lower() in REPORTING_VERBS and chosen < n - 2:
             # "said net income for the third quarter fell": the reported verb
             reported = next(
                 (i for i in range(n, min(len(words), n + 3)) if _is_verb(words, i)), None
@@ -377,7 +373,7 @@ def _heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
             i
             for i in order
             if words[i][1].lower() not in _FUNCTION
-            and words[i][1].lower() not in _AUX
+            and words[i][1].lower() not in AUXILIARIES
             and words[i][1].lower() not in _TIME_NOUNS
             and not words[i][1][:1].isupper()
         ]
@@ -530,12 +526,6 @@ def trigger_for(
     return a.trigger, a.start, a.tense
 
 
-_REPORTING = frozenset(
-    "said says told announced reported added stated declared confirmed denied warned "
-    "insisted explained noted argued claimed".split()
-)
-
-
 def attach(
     text: str,
     mentions: Sequence[Mention],
@@ -620,7 +610,7 @@ def _undated(
     )
     out: list[Event] = []
     for m in _WORD.finditer(text):
-        if m.group().lower() not in _REPORTING:
+        if m.group().lower() not in REPORTING_VERBS:
             continue
         s, e = sentence_bounds(text, m.start(), m.end())
         if any(s <= ms < e for ms, _ in dated) or (out and out[-1].text_start >= s):

@@ -26,34 +26,28 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 
+from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
+
 __all__ = ["Model", "features", "load", "rank", "token_features"]
 
 _CUT_GAP = re.compile(r"[;:()]|\s[-—–]{1,2}\s")
 _CUT_WORDS = frozenset("that which who while because although when".split())
-_DETERMINERS = frozenset(
-    "a an the this that these those his her its their our my your some any no every each".split()
-)
 _MODALS = frozenset("will would shall should can could may might must".split())
-_AUX = frozenset("is are am was were be been being has have had do does did".split())
 _PREPOSITIONS = frozenset(
     "on in at of during for since by from until through after before over within".split()
 )
 _CONJUNCTIONS = frozenset("and or but".split())
-_REPORTING = frozenset(
-    "said says told announced reported added stated declared confirmed denied warned "
-    "insisted explained noted argued claimed".split()
-)
 
 
 def _cls(w: str) -> str:
     """A coarse class for a neighbouring word."""
-    if w in _DETERMINERS:
+    if w in DETERMINERS:
         return "det"
     if w == "to":
         return "to"
     if w in _MODALS:
         return "mod"
-    if w in _AUX:
+    if w in AUXILIARIES:
         return "aux"
     if w in _PREPOSITIONS:
         return "prep"
@@ -188,7 +182,7 @@ def features(
     # the nearest event-like word on each side
     near_left = next((i for i in range(n - 1, -1, -1) if events[i] >= 0.5), None)
     near_right = next((i for i in range(n, len(words)) if events[i] >= 0.5), None)
-    reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in _REPORTING), None)
+    reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in REPORTING_VERBS), None)
     first_verb = next((i for i in range(len(words)) if verbs[i] and events[i] >= 0.5), None)
     preps = [0] * len(words)
     k = 0
@@ -245,7 +239,7 @@ def features(
         f.append(f"pr{min(preps[i], 2)}|{v}|{side}")
         if raw[:1].isupper() and i > 0:
             f.append("cap")
-        if w in _REPORTING:
+        if w in REPORTING_VERBS:
             f.append(f"rep|{co}")
         if heuristic is not None and i == heuristic:
             f.append("h")
