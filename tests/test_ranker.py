@@ -19,7 +19,8 @@ PUB = "2025-01-22"
 def probabilities(text: str) -> dict[str, float]:
     words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
     verbs = [_is_verb(words, i) for i in range(len(words))]
-    return {w: p for (_, w), p in zip(words, ranker.load().events(words, verbs), strict=True)}
+    model = ranker.load()
+    return {w: model.event(words, i, verbs[i]) for i, (_, w) in enumerate(words)}
 
 
 @pytest.mark.parametrize(

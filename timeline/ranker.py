@@ -89,28 +89,28 @@ def token_features(words: Sequence[tuple[int, str]], i: int, verb: bool) -> list
     ]
 
 
-def _coarse(d: int) -> str:
+def _distance(d: int, exact: int, bounds: tuple[int, ...]) -> str:
+    """A signed word distance as a feature: its side, then the distance itself
+    up to ``exact`` and beyond that the first distance of its bucket (buckets
+    end at ``bounds``; the last one is open)."""
     side = "L" if d < 0 else "R"
     a = abs(d)
-    if a <= 2:
+    if a <= exact:
         return f"{side}{a}"
-    if a <= 4:
-        return f"{side}3"
-    if a <= 8:
-        return f"{side}5"
-    return f"{side}9"
+    low = exact
+    for bound in bounds:
+        if a <= bound:
+            break
+        low = bound
+    return f"{side}{low + 1}"
+
+
+def _coarse(d: int) -> str:
+    return _distance(d, 2, (4, 8))
 
 
 def _fine(d: int) -> str:
-    a = abs(d)
-    side = "L" if d < 0 else "R"
-    if a <= 6:
-        return f"{side}{a}"
-    if a <= 10:
-        return f"{side}7"
-    if a <= 15:
-        return f"{side}11"
-    return f"{side}16"
+    return _distance(d, 6, (10, 15))
 
 
 def features(
@@ -123,7 +123,7 @@ def features(
     events: Sequence[float],
     verbs: Sequence[bool],
     heuristic: int | None,
-    keep: Sequence[int] | None = None,
+    keep: Sequence[int],
 ) -> list[list[str]]:
     """Sparse features for each candidate word.
 
@@ -131,8 +131,8 @@ def features(
     the first ``n`` lie before the date.  ``events[i]`` is the tagger's
     probability that word ``i`` names an event, ``verbs[i]`` whether it reads
     as a verb, and ``heuristic`` the index the staged heuristic chose.
-    Features are made for the words in ``keep`` only (default: all), in that
-    order; the others still count as words in between.
+    Features are made for the words in ``keep`` only, in that order; the
+    others still count as words in between.
     """
     lows = [w.lower() for _, w in words]
     evs = [min(int(p * 7), 6) for p in events]
@@ -195,7 +195,7 @@ def features(
         preps[i] = k
         if lows[i] in _PREPOSITIONS:
             k += 1
-    for i in range(len(words)) if keep is None else keep:
+    for i in keep:
         o, raw = words[i]
         w = lows[i]
         d = i - n if i < n else i - n + 1
@@ -311,10 +311,6 @@ class Model:
         s += verb_weight
         s += verb_suffix_weight
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
-
-    def events(self, words: Sequence[tuple[int, str]], verbs: Sequence[bool]) -> list[float]:
-        """For each word, the probability that it names an event."""
-        return [self.event(words, i, verbs[i]) for i in range(len(words))]
 
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
         """The ranker's score of each candidate."""
