@@ -15,6 +15,8 @@ from pathlib import Path
 import attrs
 
 from . import ranker
+from .api import extract
+from .events import Tagging, sentence_bounds, trigger_for
 from .model import Mention
 
 __all__ = [
@@ -84,8 +86,6 @@ def read_events(path: str | Path) -> EventDoc:
         a = _attrs(m.group(1))
         if "eiid" in a and "eventID" in a:
             instance[a["eiid"]] = a["eventID"]
-    from .events import sentence_bounds
-
     links: dict[str, set[str]] = {}
     for m in re.finditer(r"<TLINK\b([^>]*)>", raw):
         a = _attrs(m.group(1))
@@ -125,8 +125,6 @@ def anchored_mentions(doc: EventDoc) -> Iterator[tuple[str, frozenset[str], Ment
     """Each anchored timex of a document (none without a DCT): its id, its
     linked event ids, and the mention :func:`timeline.extract` found over it
     (None when it found none)."""
-    from .api import extract
-
     if not doc.anchors or not doc.dct:
         return
     mentions = extract(doc.text, doc.dct[:10])
@@ -137,8 +135,6 @@ def anchored_mentions(doc: EventDoc) -> Iterator[tuple[str, frozenset[str], Ment
 
 def score_events(docs: Iterable[EventDoc]) -> EventReport:
     """Attach events with :func:`timeline.build` and compare with the TLINK anchors."""
-    from .events import Tagging, trigger_for
-
     anchored = found = correct = 0
     errors: list[tuple[str, str, str, str]] = []
     for doc in docs:
