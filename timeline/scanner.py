@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 
@@ -409,15 +409,22 @@ def _load_grammar() -> Grammar:
     )
 
 
-def _trie(words: set[str]) -> str:
-    """A regex for a set of literal words, factored by prefix so that the
-    engine dispatches on one character at a time instead of trying every word."""
+def _prefix_tree(ends: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """The words as a tree of characters; the key "" marks a word's end and
+    holds what may follow it there."""
     tree: dict[str, Any] = {}
-    for word in words:
+    for word, after in ends.items():
         node = tree
         for ch in word:
             node = node.setdefault(ch, {})
-        node[""] = {}
+        node.setdefault("", set()).update(after)
+    return tree
+
+
+def _trie(words: set[str]) -> str:
+    """A regex for a set of literal words, factored by prefix so that the
+    engine dispatches on one character at a time instead of trying every word."""
+    tree = _prefix_tree(dict.fromkeys(words, ()))
 
     def emit(node: dict[str, Any]) -> str:
         branches = []
@@ -531,12 +538,7 @@ _REPEATED = 20_000
 def _trie_ends(ends: Mapping[str, set[str]]) -> str:
     """Like :func:`_trie`, but each word is followed by one of its own end
     patterns."""
-    tree: dict[str, Any] = {}
-    for word, after in ends.items():
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node.setdefault("", set()).update(after)
+    tree = _prefix_tree(ends)
 
     def emit(node: dict[str, Any]) -> str:
         branches = [
