@@ -185,13 +185,12 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     if before and before[-1] == "effective":
         return PRESENT  # "effective Feb. 1": a change either side of today, the nearer
     words = before + _WORD.findall(text[end:right].lower())[:_REACH_WORDS]
-    i = _search(words, len(before))
-    return None if i is None else _classify(words, i)
+    return _search(words, len(before))
 
 
-def _search(words: list[str], n: int) -> int | None:
-    """Index of the nearest word that shows a tense; the word list holds ``n``
-    words before the expression and the rest after it."""
+def _search(words: list[str], n: int) -> str | None:
+    """The tense the nearest word that shows one signals; the word list holds
+    ``n`` words before the expression and the rest after it."""
     soft_lo = max((i + 1 for i in range(n) if words[i] in _SOFT_WORDS), default=0)
     soft_hi = min((i for i in range(n, len(words)) if words[i] in _SOFT_WORDS), default=len(words))
     # Nearest first, left before right: the soft clause, then the words
@@ -199,15 +198,14 @@ def _search(words: list[str], n: int) -> int | None:
     for lo, hi, again in ((soft_lo, soft_hi, False), (0, len(words), True)):
         li, ri = n - 1, n
         while li >= lo or ri < hi:
-            if li >= lo and not (again and li >= soft_lo) and _shows_tense(words, li):
-                return li
-            if ri < hi and not (again and ri < soft_hi) and _shows_tense(words, ri):
-                return ri
+            if li >= lo and not (again and li >= soft_lo):
+                tense = _classify(words, li)
+                if tense is not None:
+                    return tense
+            if ri < hi and not (again and ri < soft_hi):
+                tense = _classify(words, ri)
+                if tense is not None:
+                    return tense
             li -= 1
             ri += 1
     return None
-
-
-def _shows_tense(words: list[str], i: int) -> bool:
-    w = words[i]
-    return (w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS)) and _classify(words, i) is not None
