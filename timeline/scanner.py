@@ -242,11 +242,15 @@ _DOMAIN_TABLES = frozenset({"narrative_refs"})
 # Tables whose words are capitalised in running text ("March" the month, not
 # "march" the verb): matched as written or in capitals, never in lower case.
 _CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
+# Tables matched exactly as their keys are written ("sat" and "Sat", never "SAT").
+_LITERAL_TABLES = frozenset({"weekday_abbrs"})
 _SIMPLE_IGNORECASE = re.compile(r"\(\?i:((?:[A-Za-z'-]|\{S\})+(?:\|(?:[A-Za-z'-]|\{S\})+)*)\)")
 
 
 def _alternation(name: str, keys: list[str]) -> str:
-    if name in _CASED_TABLES:
+    if name in _LITERAL_TABLES:
+        words = set(keys)
+    elif name in _CASED_TABLES:
         words = {v for k in keys for v in (k, k.upper())}
     else:
         words = {v for k in keys for v in _variants(k)}
@@ -675,7 +679,10 @@ def _rel(g: Groups, tables: Tables) -> tuple[int | None, bool]:
 
 
 def _weekday(text: str, tables: Tables) -> int:
-    return int(tables["weekdays"][_norm(text)])
+    key = _norm(text)
+    if key in tables["weekdays"]:
+        return int(tables["weekdays"][key])
+    return int(tables["weekday_abbrs"][key.rstrip(".")])  # "sat", "Thurs."
 
 
 def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
@@ -746,7 +753,7 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.CalDate(_int(g, "year"), month, _int(g, "day"), hour, minute), None
     day: E.Weekday | E.RelDay | None = None
     if g.get("wd"):
-        day = E.Weekday(_weekday(g["wd"] or "", t))
+        day = E.Weekday(_weekday(g["wd"] or "", t), _rel(g, t)[0])
     elif g.get("relday"):
         rd = _norm(g["relday"] or "")
         day = E.RelDay({"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rd])
