@@ -755,8 +755,7 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("wd"):
         day = E.Weekday(_weekday(g["wd"] or "", t), _rel(g, t)[0])
     elif g.get("relday"):
-        rd = _norm(g["relday"] or "")
-        day = E.RelDay({"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rd])
+        day = E.RelDay(_RELDAYS[_norm(g["relday"] or "")])
     return E.Clock(hour, minute, day), None
 
 
@@ -766,13 +765,27 @@ def _op_weekday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (shift if shift in (-1, 1) else None)
 
 
-_RELDAYS = {"today": 0, "tdy": 0, "yesterday": -1, "tomorrow": 1, "tmr": 1, "tmrw": 1}
+_RELDAYS = {
+    "today": 0,
+    "tdy": 0,
+    "tonight": 0,
+    "tonite": 0,
+    "yesterday": -1,
+    "yday": -1,
+    "tomorrow": 1,
+    "tmr": 1,
+    "tmrw": 1,
+    "tomo": 1,
+    "tomolo": 1,
+    "2moro": 1,
+    "2morrow": 1,
+}
 
 
 def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     rd = _norm(g["relday"] or "")
     pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
-    if rd in ("tonight", "overnight"):
+    if rd in ("tonight", "tonite", "2nite", "2night", "overnight"):
         return E.RelDay(0, "NI"), None
     if rd == "this":
         return E.RelDay(0, pod), None
@@ -792,6 +805,9 @@ _UNIT_ALIASES = {
     "fiscal year": "year",
     "financial year": "year",
     "calendar year": "year",
+    "yr": "year",
+    "wk": "week",
+    "mth": "month",
     "morning": "day",
     "afternoon": "day",
     "evening": "day",
