@@ -199,6 +199,46 @@ def test_read_cat(tmp_path: Path) -> None:
     assert read_document(tmp_path / "apple.xml") == d
 
 
+# The CAT document with a fourth sentence that no markable points into: the
+# annotation stops before it, as MEANTIME's stops after each article's first
+# sentences.
+CAT_PARTLY = CAT.replace(
+    "<Markables>",
+    '<token number="12" sentence="3" t_id="13">In</token>\n'
+    '<token number="13" sentence="3" t_id="14">2009</token>\n'
+    '<token number="14" sentence="3" t_id="15">too</token>\n<Markables>',
+)
+
+
+def test_read_cat_annotated_end(tmp_path: Path) -> None:
+    whole = read_cat(write(tmp_path, "whole.xml", CAT))
+    assert whole.annotated_end is None  # the last sentence holds a markable
+    d = read_cat(write(tmp_path, "partly.xml", CAT_PARTLY))
+    assert d.text.endswith("Sales rose last week & today\nIn 2009 too")
+    assert d.annotated_end == len("Apple news\nMarch 6 , 2008\nSales rose last week & today")
+
+
+def test_score_leaves_out_unannotated_text(tmp_path: Path) -> None:
+    d = read_cat(write(tmp_path, "partly.xml", CAT_PARTLY))
+    at = d.text.index("2009")
+    mentions = [M(at, at + 4, "2009", "DATE", "2009")]
+    r = score([(d, mentions)])
+    assert (r.system, r.unannotated, len(r.spurious)) == (0, 1, 0)
+    r = score([(d, mentions)], whole_text=True)
+    assert (r.system, r.unannotated, len(r.spurious)) == (1, 0, 1)
+
+
+def test_run_eval_whole_text(tmp_path: Path) -> None:
+    write(tmp_path, "partly.xml", CAT_PARTLY)
+    data = json.loads(run_eval(tmp_path, extractor=year_extractor, fmt="json")[0])
+    assert (data["system"], data["unannotated"]) == (0, 1)
+    assert any("annotated only up to a point" in n for n in data["notes"])
+    data = json.loads(run_eval(tmp_path, extractor=year_extractor, fmt="json", whole_text=True)[0])
+    assert (data["system"], data["unannotated"]) == (1, 0)
+    text, _ = run_eval(tmp_path, extractor=year_extractor)
+    assert "after the annotated text 1" in text
+
+
 def test_find_documents(tmp_path: Path) -> None:
     write(tmp_path, "a/one.tml", timeml("x"))
     write(tmp_path, "a/._one.tml", "AppleDouble junk")
@@ -458,3 +498,15 @@ def test_tbaq_cleaned_gold_counts() -> None:
             assert d.text[g.start : g.end] == g.text
             counts[g.type] = counts.get(g.type, 0) + 1
     assert counts == {"DATE": 1505, "DURATION": 257, "TIME": 30, "SET": 30}
+
+
+def test_cli_eval_whole_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from timeline.cli import main
+
+    write(tmp_path, "partly.xml", CAT_PARTLY)
+    assert main(["eval", str(tmp_path), "--format", "json"]) == 0
+    part = json.loads(capsys.readouterr().out)
+    assert main(["eval", str(tmp_path), "--format", "json", "--whole-text"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert part["unannotated"] == 1 and whole["unannotated"] == 0
+    assert whole["system"] == part["system"] + 1  # "In 2009" counts only with --whole-text

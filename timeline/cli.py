@@ -208,7 +208,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import run_eval
 
     domain = {"narratives": "narrative"}.get(args.domain, args.domain)
-    report, code = run_eval(args.corpus, domain=domain, errors=args.errors, fmt=args.format)
+    report, code = run_eval(
+        args.corpus,
+        domain=domain,
+        errors=args.errors,
+        fmt=args.format,
+        whole_text=args.whole_text,
+    )
     sys.stdout.write(report if report.endswith("\n") else report + "\n")
     return code
 
@@ -262,6 +268,12 @@ def parser() -> argparse.ArgumentParser:
         "--errors", action="store_true", help="list every miss, spurious hit and wrong value"
     )
     e.add_argument("--format", choices=["text", "json"], default="text")
+    e.add_argument(
+        "--whole-text",
+        action="store_true",
+        help="also score mentions after the annotated part of a partly annotated document "
+        "(MEANTIME annotates only each article's first sentences)",
+    )
     e.add_argument(
         "--events",
         action="store_true",

@@ -117,7 +117,10 @@ class Document:
     order.  ``dct_span`` is the span of the creation-time TIMEX3 when it lies
     in the text (MEANTIME datelines): system mentions there are not counted as
     spurious.  ``implicit`` holds the non-text-consuming (empty) TIMEX3s,
-    which are not scored.
+    which are not scored.  ``annotated_end``, when set, is where the
+    annotated part of the text ends (MEANTIME annotates only the first
+    sentences of each article): nothing after it is gold, so system mentions
+    there are not scored unless asked for.
     """
 
     name: str
@@ -127,6 +130,7 @@ class Document:
     path: str = ""
     dct_span: tuple[int, int] | None = None
     implicit: tuple[Timex, ...] = ()
+    annotated_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +265,8 @@ class Report:
     ``failures`` lists ``(file, reason)`` for documents that could not be
     read or extracted; ``notes`` holds other remarks (duplicates skipped ...);
     ``ignored`` counts system mentions dropped because they cover an in-text
-    creation time.
+    creation time, ``unannotated`` those dropped because they lie after the
+    annotated part of their document.
     """
 
     docs: int
@@ -274,6 +279,7 @@ class Report:
     spurious: tuple[ErrorItem, ...]
     wrong_values: tuple[ErrorItem, ...]
     ignored: int = 0
+    unannotated: int = 0
     failures: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -601,6 +607,9 @@ def _parse_cat(raw: str, p: Path) -> Document:
     timex_pos = 0
     anchors: list[str] = []
     markables: list[tuple[dict[str, str], list[str], int]] = []
+    sentence_of: dict[str, str] = {}  # t_id -> sentence
+    sentence_end: dict[str, int] = {}  # sentence -> end offset of its last token
+    anchored: set[str] = set()  # every token any markable points at
     for kind, name, src, pos in _scan(raw):
         if kind in (_TEXT, _RAW):
             if token is not None:
@@ -619,6 +628,8 @@ def _parse_cat(raw: str, p: Path) -> Document:
                 spans[token.get("t_id", "")] = (offset, offset + len(word))
                 parts.append(word)
                 offset += len(word)
+                sentence_of[token.get("t_id", "")] = sentence
+                sentence_end[sentence] = offset
                 token = None
         elif name == "TIMEX3":
             if kind == _START:
@@ -630,8 +641,11 @@ def _parse_cat(raw: str, p: Path) -> Document:
             elif timex is not None:
                 markables.append((timex, anchors, timex_pos))
                 timex = None
-        elif name == "token_anchor" and timex is not None:
-            anchors.append(_attrs(src).get("t_id", ""))
+        elif name == "token_anchor":
+            t_id = _attrs(src).get("t_id", "")
+            anchored.add(t_id)
+            if timex is not None:
+                anchors.append(t_id)
     if timex is not None:
         raise DocumentError(p, "TIMEX3 markable is never closed", _line(raw, timex_pos))
     text = "".join(parts)
@@ -665,6 +679,9 @@ def _parse_cat(raw: str, p: Path) -> Document:
     if dct is None:
         raise DocumentError(p, 'no TIMEX3 markable with functionInDocument="CREATION_TIME"')
     gold.sort(key=lambda t: (t.start, t.end))
+    # the annotated part ends with the last sentence any markable points into
+    ends = [sentence_end[sentence_of[t]] for t in anchored if t in sentence_of]
+    annotated_end = max(ends) if ends and max(ends) < len(text) else None
     return Document(
         name=p.stem,
         text=text,
@@ -673,6 +690,7 @@ def _parse_cat(raw: str, p: Path) -> Document:
         path=str(p),
         dct_span=dct_span,
         implicit=tuple(implicit),
+        annotated_end=annotated_end,
     )
 
 
@@ -807,7 +825,7 @@ def _overlaps(a: Timex, b: Timex) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def score(pairs: Iterable[tuple[Document, Sequence[Any]]]) -> Report:
+def score(pairs: Iterable[tuple[Document, Sequence[Any]]], *, whole_text: bool = False) -> Report:
     """Score system mentions against the gold of each document.
 
     ``pairs`` yields ``(document, mentions)``; a mention needs ``start``,
@@ -815,9 +833,12 @@ def score(pairs: Iterable[tuple[Document, Sequence[Any]]]) -> Report:
     offsets into ``document.text``.  Figures are micro-averaged over all
     documents; see the module docstring for the matching rules.  System
     mentions that overlap an in-text creation time (``document.dct_span``)
-    and no gold TIMEX3 are ignored.
+    and no gold TIMEX3 are ignored, and so are those that start after the
+    annotated part of a document (``document.annotated_end``) unless
+    ``whole_text`` is true.
     """
     docs = n_gold = n_sys = n_strict = n_relaxed = type_ok = value_ok = ignored = 0
+    unannotated = 0
     gold_rows: dict[str, list[int]] = {}  # type -> [gold, strict, relaxed, type_ok, value_ok]
     sys_rows: dict[str, list[int]] = {}  # type -> [system, matched]
     misses: list[ErrorItem] = []
@@ -834,6 +855,10 @@ def score(pairs: Iterable[tuple[Document, Sequence[Any]]]) -> Report:
                 s for s in system if not _overlaps(s, dct) or any(_overlaps(s, g) for g in gold)
             ]
             ignored += len(system) - len(kept)
+            system = kept
+        if doc.annotated_end is not None and not whole_text:
+            kept = [s for s in system if s.start < doc.annotated_end]
+            unannotated += len(system) - len(kept)
             system = kept
         matched, strict = _match(text, gold, system)
         back = {si: gi for gi, si in matched.items()}
@@ -884,6 +909,7 @@ def score(pairs: Iterable[tuple[Document, Sequence[Any]]]) -> Report:
         spurious=tuple(spurious),
         wrong_values=tuple(wrong),
         ignored=ignored,
+        unannotated=unannotated,
     )
 
 
@@ -927,6 +953,7 @@ def format_report(report: Report, fmt: str = "text", errors: bool = False) -> st
         "TempEval-3 TIMEX3 evaluation",
         f"documents {r.docs}   gold {r.gold}   system {r.system}"
         + (f"   ignored (DCT) {r.ignored}" if r.ignored else "")
+        + (f"   after the annotated text {r.unannotated}" if r.unannotated else "")
         + (f"   failed files {len(r.failures)}" if r.failures else ""),
         "",
         "               P       R      F1   matches",
@@ -1006,6 +1033,7 @@ def _report_dict(r: Report, errors: bool) -> dict[str, Any]:
         "gold": r.gold,
         "system": r.system,
         "ignored": r.ignored,
+        "unannotated": r.unannotated,
         "strict": prf(r.strict),
         "relaxed": prf(r.relaxed),
         "type": {
@@ -1104,6 +1132,7 @@ def run_eval(
     errors: bool = False,
     fmt: str = "text",
     extractor: Extractor | None = None,
+    whole_text: bool = False,
 ) -> tuple[str, int]:
     """Evaluate an extractor on every document under ``corpus_dir``.
 
@@ -1176,5 +1205,14 @@ def run_eval(
             f"{len(renamed)} document(s) share a file name with an earlier, different one and "
             f"are named by relative path, e.g. {renamed[0]}"
         )
-    report = replace(score(pairs), failures=tuple(failures), notes=tuple(notes))
+    unannotated = sum(1 for doc, _ in pairs if doc.annotated_end is not None)
+    if unannotated and not whole_text:
+        notes.append(
+            f"{unannotated} document(s) are annotated only up to a point (MEANTIME annotates "
+            "the first sentences of each article): system mentions after it are not scored "
+            "(--whole-text scores them)"
+        )
+    report = replace(
+        score(pairs, whole_text=whole_text), failures=tuple(failures), notes=tuple(notes)
+    )
     return format_report(report, fmt=fmt, errors=errors), 1 if failures else 0
