@@ -785,6 +785,8 @@ _RELDAYS = {
 def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     rd = _norm(g["relday"] or "")
     pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    if not rd:  # "by mid-afternoon": the day of the text
+        return E.RelDay(0, pod), None
     if rd in ("tonight", "tonite", "2nite", "2night", "overnight"):
         return E.RelDay(0, "NI"), None
     if rd == "this":
