@@ -112,7 +112,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         raise TypeError(f"text must be str, not {type(text).__name__}")
     pub = parse_published(published)
     opts = options or _DEFAULT
-    candidates = list(scan(text))
+    candidates = [c for c in scan(text) if not _quoted_title(text, c.start, c.end)]
     narrative = opts.domain == "narrative" or (
         opts.domain == "auto" and _looks_narrative(candidates, pub)
     )
@@ -324,6 +324,39 @@ def _merge(main: list[Candidate], extra: Iterable[Candidate]) -> list[Candidate]
             added.append(c)
     kept = [m for k, m in enumerate(main) if k not in dropped]
     return sorted(kept + added, key=lambda c: c.start)
+
+
+# A title in quotes: ABC's "This Week," CBS's "60 Minutes," the film "High
+# Noon."  Its words are capitalised up to the closing quote, and at least one
+# of them after the first is a word that is lower case in running text.
+_TITLE_TOKEN = re.compile(r"[A-Z0-9][A-Za-z0-9'’&.-]{0,20}")
+_TITLE_LOWER = frozenset(
+    """a an and at for in of on or the to with this that next last week weeks day days
+    night nights morning afternoon evening noon midnight today tonight tomorrow yesterday
+    hour hours minute minutes second seconds month months year years now time times""".split()
+)
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies inside a short quoted title."""
+    lo = max(0, start - 60)
+    opening = [text.rfind('"', lo, start), text.rfind("“", lo, start)]
+    for pair in ("``", "''"):
+        at = text.rfind(pair, lo, start)
+        if at >= 0:
+            opening.append(at + 1)
+    q = max(opening)
+    if q < 0:
+        return False
+    tail = text[end : end + 60]
+    closing = [i for i in (tail.find('"'), tail.find("”"), tail.find("''")) if i >= 0]
+    if not closing:
+        return False
+    inside = (text[q + 1 : end] + tail[: min(closing)]).rstrip(",.!?")
+    tokens = inside.split(" ")
+    if not 2 <= len(tokens) <= 7 or any(_TITLE_TOKEN.fullmatch(t) is None for t in tokens):
+        return False
+    return any(t.lower() in _TITLE_LOWER for t in tokens[1:])
 
 
 def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:
