@@ -1065,9 +1065,17 @@ _SET_UNITS = {
 }
 
 
+# After a lower-case "daily", "weekly": a paper's name ("the party daily
+# Granma", "the weekly Der Spiegel"), not a recurrence.
+_PAPER_NAME = re.compile(r"\s{1,3}[A-Z][a-z]")
+
+
 def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("adv"):
-        info = t["sets"][_norm(g["adv"] or "")]
+        adv = g["adv"] or ""
+        if adv[:1].islower() and _PAPER_NAME.match(text, start + len(adv)):
+            return None
+        info = t["sets"][_norm(adv)]
         return E.SetExpr(str(info["value"]), str(info["quant"])), None
     if g.get("wdpl"):
         wd = _weekday(_norm(g["wdpl"] or "")[:-1], t)
