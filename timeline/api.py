@@ -112,7 +112,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         raise TypeError(f"text must be str, not {type(text).__name__}")
     pub = parse_published(published)
     opts = options or _DEFAULT
-    candidates = [c for c in scan(text) if not _quoted_title(text, c.start, c.end)]
+    candidates = list(scan(text))
+    if '"' in text or "“" in text or "``" in text or "''" in text:
+        candidates = [c for c in candidates if not _quoted_title(text, c.start, c.end)]
     narrative = opts.domain == "narrative" or (
         opts.domain == "auto" and _looks_narrative(candidates, pub)
     )
@@ -337,9 +339,29 @@ _TITLE_LOWER = frozenset(
 )
 
 
+_ANY_QUOTE = re.compile(r"[\"“]|``|''")
+
+
 def _quoted_title(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` lies inside a short quoted title."""
+    first = text[start : start + 1]
+    if not (first.isupper() or first.isdigit()):
+        return False  # a title's words are capitalised
+    rest = text[start + 1 : end]
+    if start and (rest.islower() or rest.isdigit()):
+        # no capital after the first ("Friday", "March 3", "1998"): a title
+        # only right after an opening quote or another capitalised word
+        # ("High Noon")
+        before = text[start - 1]
+        if before == " ":
+            k = text.rfind(" ", max(0, start - 30), start - 1)
+            if not text[k + 1 : start].lstrip("\"“`'")[:1].isupper():
+                return False
+        elif before not in "\"“`'":
+            return False
     lo = max(0, start - 60)
+    if _ANY_QUOTE.search(text, lo, start) is None:
+        return False
     opening = [text.rfind('"', lo, start), text.rfind("“", lo, start)]
     for pair in ("``", "''"):
         at = text.rfind(pair, lo, start)

@@ -9,6 +9,7 @@ cross-check these helpers against pendulum with hypothesis.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 
 from .model import Grain, Interval
 
@@ -128,6 +129,7 @@ def _at_midnight(day: _dt.date) -> _dt.datetime:
     return _dt.datetime(day.year, day.month, day.day)
 
 
+@lru_cache(maxsize=4096)  # news repeats a few days and months; Interval is frozen
 def interval_for(day: _dt.date, grain: Grain) -> Interval:
     """The half-open interval of the ``grain`` unit that contains ``day``."""
     start = start_of(day, grain)
@@ -137,6 +139,7 @@ def interval_for(day: _dt.date, grain: Grain) -> Interval:
 _SEASON_CODE = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}
 
 
+@lru_cache(maxsize=4096)
 def value_for(day: _dt.date, grain: Grain) -> str:
     """The TIMEX3 value string of the ``grain`` unit that contains ``day``.
 
