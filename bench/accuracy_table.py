@@ -23,17 +23,36 @@ CORPORA = [
 
 
 def main() -> int:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    root = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    )
     if not root.is_dir():
         print(f"skipped: {root} is absent")
         return 0
-    print("| corpus | domain | docs | gold | system | strict F1 | relaxed F1 | type F1 | value F1 |")
+    print(
+        "| corpus | domain | docs | gold | system | strict F1 | relaxed F1 | type F1 | value F1 |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for name, sub, extra in CORPORA:
         for domain in ("auto", "news", "narrative"):
             done = subprocess.run(
-                [sys.executable, "-m", "timeline", "eval", str(root / sub), "--domain", domain, "--format", "json", *extra],
-                capture_output=True, text=True, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "timeline",
+                    "eval",
+                    str(root / sub),
+                    "--domain",
+                    domain,
+                    "--format",
+                    "json",
+                    *extra,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if done.returncode not in (0, 1):
                 print(f"| {name} | {domain} | failed: {done.stderr.strip()[:60]} |")

@@ -49,7 +49,12 @@ def test_two_dates_in_a_sentence_date_two_events() -> None:
         ("The bombings on Aug. 7 killed 224 people.", "bombings", "asserted", "NONE"),
         ("Shares fell in price yesterday.", "fell", "asserted", "NONE"),
         ("On Friday, the bomb exploded.", "exploded", "asserted", "NONE"),
-        ("Two days ago, the island's fishing association dropped its case.", "dropped", "asserted", "NONE"),
+        (
+            "Two days ago, the island's fishing association dropped its case.",
+            "dropped",
+            "asserted",
+            "NONE",
+        ),
     ],
 )
 def test_trigger_and_factuality(text: str, trigger: str, factuality: str, aspect: str) -> None:

@@ -98,7 +98,9 @@ ADVERSARIAL = {
     "the-the": lambda n: "the " * (n // 4),
     "year-year": lambda n: "2024-" * (n // 5),
     # quoted titles and informal forms, each checked in a bounded window
-    "quotes": lambda n: ('"This Week" at 1015 this Sat, ``High Noon\'\' 2weeks ' * (n // 50 + 1))[:n],
+    "quotes": lambda n: ("\"This Week\" at 1015 this Sat, ``High Noon'' 2weeks " * (n // 50 + 1))[
+        :n
+    ],
     "open-quote": lambda n: ('"' + "Next Week " * (n // 10 + 1))[:n],
 }
 
