@@ -218,6 +218,15 @@ def test_read_cat_annotated_end(tmp_path: Path) -> None:
     assert d.annotated_end == len("Apple news\nMarch 6 , 2008\nSales rose last week & today")
 
 
+def test_read_cat_timex_only_is_annotated_throughout(tmp_path: Path) -> None:
+    # a file that marks up only its TIMEX3s says nothing of where annotation stops
+    timex_only = CAT_PARTLY.replace(
+        '<ENTITY_MENTION m_id="20"><token_anchor t_id="1"/></ENTITY_MENTION>', ""
+    )
+    assert "ENTITY_MENTION" not in timex_only
+    assert read_cat(write(tmp_path, "timex.xml", timex_only)).annotated_end is None
+
+
 def test_score_leaves_out_unannotated_text(tmp_path: Path) -> None:
     d = read_cat(write(tmp_path, "partly.xml", CAT_PARTLY))
     at = d.text.index("2009")

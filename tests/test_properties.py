@@ -43,6 +43,18 @@ def test_unit_start_agrees_with_pendulum(day: dt.date, grain: Grain) -> None:
     assert start_of(day, grain) == dt.date(p.year, p.month, p.day)
 
 
+def test_calendar_cache_keys_on_the_calendar_day() -> None:
+    """value_for and interval_for are cached; two aware datetimes that are the
+    same instant but different days must not share an entry."""
+    utc = dt.datetime(2025, 1, 1, 23, 30, tzinfo=dt.UTC)
+    plus1 = dt.datetime(2025, 1, 2, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert utc == plus1
+    assert value_for(utc, Grain.DAY) == "2025-01-01"
+    assert value_for(plus1, Grain.DAY) == "2025-01-02"
+    assert interval_for(utc, Grain.DAY).start.day == 1
+    assert interval_for(plus1, Grain.DAY).start.day == 2
+
+
 @given(dates, grains)
 def test_interval_contains_its_day_and_has_its_value(day: dt.date, grain: Grain) -> None:
     iv = interval_for(day, grain)

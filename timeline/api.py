@@ -114,7 +114,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     opts = options or _DEFAULT
     candidates = list(scan(text))
     if '"' in text or "“" in text or "``" in text or "''" in text:
-        candidates = [c for c in candidates if not _quoted_title(text, c.start, c.end)]
+        candidates = [
+            c for c in candidates if c.rule == "holiday" or not _quoted_title(text, c.start, c.end)
+        ]
     narrative = opts.domain == "narrative" or (
         opts.domain == "auto" and _looks_narrative(candidates, pub)
     )
@@ -342,6 +344,15 @@ _TITLE_LOWER = frozenset(
 _ANY_QUOTE = re.compile(r"[\"“]|``|''")
 
 
+_NOT_TITLE_START = frozenset(
+    "in on at by for from until till since during before after within over next last".split()
+)
+_TITLE_VERBS = frozenset(
+    """will would shall should can could may might must is are was were be been has have
+    had do does did""".split()
+)
+
+
 def _quoted_title(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` lies inside a short quoted title."""
     first = text[start : start + 1]
@@ -376,9 +387,14 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
         return False
     inside = (text[q + 1 : end] + tail[: min(closing)]).rstrip(",.!?")
     tokens = inside.split(" ")
-    if not 2 <= len(tokens) <= 7 or any(_TITLE_TOKEN.fullmatch(t) is None for t in tokens):
+    if not 2 <= len(tokens) <= 6 or any(_TITLE_TOKEN.fullmatch(t) is None for t in tokens):
         return False
-    return any(t.lower() in _TITLE_LOWER for t in tokens[1:])
+    lows = [t.lower() for t in tokens]
+    # a headline or a phrase in title case, not a name: "Rates Will Fall
+    # Next Year", "In The Coming Weeks"
+    if lows[0] in _NOT_TITLE_START or any(t in _TITLE_VERBS for t in lows):
+        return False
+    return any(t in _TITLE_LOWER for t in lows[1:])
 
 
 def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:

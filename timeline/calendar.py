@@ -129,9 +129,15 @@ def _at_midnight(day: _dt.date) -> _dt.datetime:
     return _dt.datetime(day.year, day.month, day.day)
 
 
-@lru_cache(maxsize=4096)  # news repeats a few days and months; Interval is frozen
 def interval_for(day: _dt.date, grain: Grain) -> Interval:
     """The half-open interval of the ``grain`` unit that contains ``day``."""
+    # cached on the plain date: a datetime (aware ones compare by instant)
+    # must not find another day's entry
+    return _interval_for(_dt.date(day.year, day.month, day.day), grain)
+
+
+@lru_cache(maxsize=4096)  # news repeats a few days and months; Interval is frozen
+def _interval_for(day: _dt.date, grain: Grain) -> Interval:
     start = start_of(day, grain)
     return Interval(_at_midnight(start), _at_midnight(_end_of(start, grain)), grain)
 
@@ -139,7 +145,6 @@ def interval_for(day: _dt.date, grain: Grain) -> Interval:
 _SEASON_CODE = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}
 
 
-@lru_cache(maxsize=4096)
 def value_for(day: _dt.date, grain: Grain) -> str:
     """The TIMEX3 value string of the ``grain`` unit that contains ``day``.
 
@@ -149,6 +154,11 @@ def value_for(day: _dt.date, grain: Grain) -> str:
     >>> value_for(dt.date(2025, 1, 17), Grain.QUARTER)
     '2025-Q1'
     """
+    return _value_for(_dt.date(day.year, day.month, day.day), grain)
+
+
+@lru_cache(maxsize=4096)
+def _value_for(day: _dt.date, grain: Grain) -> str:
     if grain is Grain.DAY:
         return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
     if grain is Grain.WEEK:

@@ -610,6 +610,7 @@ def _parse_cat(raw: str, p: Path) -> Document:
     sentence_of: dict[str, str] = {}  # t_id -> sentence
     sentence_end: dict[str, int] = {}  # sentence -> end offset of its last token
     anchored: set[str] = set()  # every token any markable points at
+    others = False  # whether markables other than TIMEX3s (events, entities) exist
     for kind, name, src, pos in _scan(raw):
         if kind in (_TEXT, _RAW):
             if token is not None:
@@ -646,6 +647,8 @@ def _parse_cat(raw: str, p: Path) -> Document:
             anchored.add(t_id)
             if timex is not None:
                 anchors.append(t_id)
+            else:
+                others = True
     if timex is not None:
         raise DocumentError(p, "TIMEX3 markable is never closed", _line(raw, timex_pos))
     text = "".join(parts)
@@ -679,8 +682,9 @@ def _parse_cat(raw: str, p: Path) -> Document:
     if dct is None:
         raise DocumentError(p, 'no TIMEX3 markable with functionInDocument="CREATION_TIME"')
     gold.sort(key=lambda t: (t.start, t.end))
-    # the annotated part ends with the last sentence any markable points into
-    ends = [sentence_end[sentence_of[t]] for t in anchored if t in sentence_of]
+    # the annotated part ends with the last sentence any markable points into;
+    # a file that marks up only its TIMEX3s is taken as annotated throughout
+    ends = [sentence_end[sentence_of[t]] for t in anchored if t in sentence_of] if others else []
     annotated_end = max(ends) if ends and max(ends) < len(text) else None
     return Document(
         name=p.stem,

@@ -1065,16 +1065,22 @@ _SET_UNITS = {
 }
 
 
-# After a lower-case "daily", "weekly": a paper's name ("the party daily
-# Granma", "the weekly Der Spiegel"), not a recurrence.
-_PAPER_NAME = re.compile(r"\s{1,3}[A-Z][a-z]")
+# A lower-case "daily" or "weekly" before a capitalised name on the same
+# line is a paper ("the party daily Granma", "the weekly Der Spiegel"), not
+# a recurrence; before a month, a weekday or a capitalised function word it
+# still is one ("open daily April to October", "run daily Monday").
+_PAPER_NAME = re.compile(r"[ \t]{1,3}([A-Z][a-z]+)")
+_NOT_PAPER = frozenset("in on at for from to and or but".split())
 
 
 def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("adv"):
         adv = g["adv"] or ""
-        if adv[:1].islower() and _PAPER_NAME.match(text, start + len(adv)):
-            return None
+        if adv[:1].islower():
+            name = _PAPER_NAME.match(text, start + len(adv))
+            word = _norm(name.group(1)) if name is not None else ""
+            if word and not (word in t["weekdays"] or word in t["months"] or word in _NOT_PAPER):
+                return None
         info = t["sets"][_norm(adv)]
         return E.SetExpr(str(info["value"]), str(info["quant"])), None
     if g.get("wdpl"):
