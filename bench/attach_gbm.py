@@ -34,9 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         print("needs lightgbm and scipy: pip install lightgbm scipy")
         return 2
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--corpora", default=str(Path(__file__).resolve().parents[2] / "shared/corpora")
-    )
+    ap.add_argument("--corpora", default=T.DEFAULT_CORPORA)
     ap.add_argument("--leaves", type=int, default=15)
     ap.add_argument("--trees", type=int, default=200)
     ap.add_argument("--folds", type=int, default=5)
@@ -48,7 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     silver = [r for rows in T.tagger_rows(root / "te3-silver").values() for r in rows]
     gold_rows = T.tagger_rows(root / "tbaq-cleaned")
     names = sorted(gold_rows)
-    fold_of = {d: i % args.folds for i, d in enumerate(names)}
 
     def matrix(data: list[T.Example], index: dict[str, int]) -> tuple[object, object, list[int]]:
         rows: list[int] = []
@@ -70,14 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         return x, np.array(labels), groups
 
     gbm_hits = linear_hits = anchored = 0
-    for k in range(args.folds):
-        held = {d for d in names if fold_of[d] == k}
-        extra = [r for d in sorted(set(names) - held) for r in gold_rows[d]] * 3
-        model = Model(T.train_tagger(silver + extra), {})
+    for k, held in enumerate(T.held_out_folds(names, args.folds)):
+        model = Model(T.train_fold_tagger(silver, gold_rows, set(names) - held), {})
         train, _ = T.examples(root / "tbaq-cleaned", model, set(names) - held)
         test, n = T.examples(root / "tbaq-cleaned", model, held)
         anchored += n
-        linear = T.train_averaged(train, 6, 0.1, 1e-2, 5)
+        linear = T.train_averaged(train, T.EPOCHS, T.RATE, T.L2, T.SEEDS)
         linear_hits += T.correct(linear, test)
         train = [e for e in train if e[1] and e[2]]
         counts = Counter(f for e in train for fs in e[1] for f in set(fs))

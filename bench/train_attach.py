@@ -32,6 +32,11 @@ from timeline.ranker import Model, token_features
 
 Rows = list[tuple[list[str], bool]]
 
+DEFAULT_CORPORA = str(Path(__file__).resolve().parents[2] / "shared/corpora")
+# The shipped models' settings (the command-line defaults).
+GOLD_WEIGHT = 3  # copies of tbaq's gold EVENT words added to the tagger's silver data
+EPOCHS, RATE, L2, SEEDS = 6, 0.1, 1e-2, 5  # the ranker's training
+
 
 def tagger_rows(corpus: Path) -> dict[str, Rows]:
     """Each word of a TimeML corpus, by document: tagger features, and whether it is an EVENT."""
@@ -45,6 +50,20 @@ def tagger_rows(corpus: Path) -> dict[str, Rows]:
             for i in range(len(words))
         ]
     return out
+
+
+def held_out_folds(names: list[str], folds: int) -> list[set[str]]:
+    """The documents held out in each fold: every ``folds``-th in name order."""
+    return [{d for i, d in enumerate(names) if i % folds == k} for k in range(folds)]
+
+
+def train_fold_tagger(
+    silver: Rows, gold_rows: dict[str, Rows], docs: set[str], gold_weight: int = GOLD_WEIGHT
+) -> dict[str, float]:
+    """The event tagger trained on the silver words and ``gold_weight`` copies
+    of the gold EVENT words of ``docs``."""
+    extra = [r for d in sorted(docs) for r in gold_rows[d]] * gold_weight
+    return train_tagger(silver + extra)
 
 
 def _sigmoid(s: float) -> float:
@@ -196,18 +215,16 @@ def correct(weights: dict[str, float], data: list[Example]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--corpora", default=str(Path(__file__).resolve().parents[2] / "shared/corpora")
-    )
+    ap.add_argument("--corpora", default=DEFAULT_CORPORA)
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--rate", type=float, default=0.1)
-    ap.add_argument("--l2", type=float, default=1e-2)
-    ap.add_argument("--seeds", type=int, default=5, help="rankers averaged (example orders)")
+    ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument("--rate", type=float, default=RATE)
+    ap.add_argument("--l2", type=float, default=L2)
+    ap.add_argument("--seeds", type=int, default=SEEDS, help="rankers averaged (example orders)")
     ap.add_argument(
         "--gold-weight",
         type=int,
-        default=3,
+        default=GOLD_WEIGHT,
         help="copies of tbaq's gold EVENT words added to the tagger's silver data (0: none)",
     )
     ap.add_argument(
@@ -222,14 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     gold_rows = tagger_rows(root / "tbaq-cleaned")
 
     def tagger_for(docs: set[str]) -> dict[str, float]:
-        extra = [r for d in sorted(docs) for r in gold_rows[d]] * args.gold_weight
-        return train_tagger(silver + extra)
+        return train_fold_tagger(silver, gold_rows, docs, args.gold_weight)
 
     names = sorted(gold_rows)
-    fold_of = {d: i % args.folds for i, d in enumerate(names)}
     hits = heur = anchored = 0
-    for k in range(args.folds):
-        held = {d for d in names if fold_of[d] == k}
+    for k, held in enumerate(held_out_folds(names, args.folds)):
         tagger = tagger_for(set(names) - held)
         model = Model(tagger, {})
         train_data, _ = examples(root / "tbaq-cleaned", model, set(names) - held, args.gold_events)
