@@ -113,7 +113,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
     pub = parse_published(published)
     opts = options or _DEFAULT
     candidates = list(scan(text))
-    if '"' in text or "“" in text or "``" in text or "''" in text:
+    if any(mark in text for mark in _OPENING_QUOTES):
         candidates = [
             c for c in candidates if c.rule == "holiday" or not _quoted_title(text, c.start, c.end)
         ]
@@ -339,11 +339,8 @@ _TITLE_LOWER = frozenset(
     night nights morning afternoon evening noon midnight today tonight tomorrow yesterday
     hour hours minute minutes second seconds month months year years now time times""".split()
 )
-
-
-_ANY_QUOTE = re.compile(r"[\"“]|``|''")
-
-
+_OPENING_QUOTES = ('"', "“", "``", "''")
+_CLOSING_QUOTES = ('"', "”", "''")
 _NOT_TITLE_START = frozenset(
     "in on at by for from until till since during before after within over next last".split()
 )
@@ -371,18 +368,15 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
         elif before not in "\"“`'":
             return False
     lo = max(0, start - 60)
-    if _ANY_QUOTE.search(text, lo, start) is None:
-        return False
-    opening = [text.rfind('"', lo, start), text.rfind("“", lo, start)]
-    for pair in ("``", "''"):
-        at = text.rfind(pair, lo, start)
+    q = -1  # the last character of the nearest opening quote before the phrase
+    for mark in _OPENING_QUOTES:
+        at = text.rfind(mark, lo, start)
         if at >= 0:
-            opening.append(at + 1)
-    q = max(opening)
+            q = max(q, at + len(mark) - 1)
     if q < 0:
         return False
     tail = text[end : end + 60]
-    closing = [i for i in (tail.find('"'), tail.find("”"), tail.find("''")) if i >= 0]
+    closing = [i for i in (tail.find(mark) for mark in _CLOSING_QUOTES) if i >= 0]
     if not closing:
         return False
     inside = (text[q + 1 : end] + tail[: min(closing)]).rstrip(",.!?")

@@ -685,7 +685,9 @@ def _parse_cat(raw: str, p: Path) -> Document:
     # the annotated part ends with the last sentence any markable points into;
     # a file that marks up only its TIMEX3s is taken as annotated throughout
     ends = [sentence_end[sentence_of[t]] for t in anchored if t in sentence_of] if others else []
-    annotated_end = max(ends) if ends and max(ends) < len(text) else None
+    annotated_end = max(ends, default=None)
+    if annotated_end is not None and annotated_end >= len(text):
+        annotated_end = None  # annotated to the last sentence
     return Document(
         name=p.stem,
         text=text,
@@ -1209,10 +1211,10 @@ def run_eval(
             f"{len(renamed)} document(s) share a file name with an earlier, different one and "
             f"are named by relative path, e.g. {renamed[0]}"
         )
-    unannotated = sum(1 for doc, _ in pairs if doc.annotated_end is not None)
-    if unannotated and not whole_text:
+    partial = sum(1 for doc, _ in pairs if doc.annotated_end is not None)
+    if partial and not whole_text:
         notes.append(
-            f"{unannotated} document(s) are annotated only up to a point (MEANTIME annotates "
+            f"{partial} document(s) are annotated only up to a point (MEANTIME annotates "
             "the first sentences of each article): system mentions after it are not scored "
             "(--whole-text scores them)"
         )
