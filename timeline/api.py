@@ -24,7 +24,7 @@ from .expr import (
     Weekday,
     WeekOfMonth,
 )
-from .model import Grain, Interval, Mention, TimeValue
+from .model import Direction, Grain, Interval, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
 from .tense import FUTURE, tense_of
@@ -176,7 +176,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             and value.type in ("DATE", "TIME")
             and value.grain not in _NOT_STORY
             # In a story, "today" inside a quotation does not move the story's date.
-            and not (narrative and why.anchor == "published")
+            and not (narrative and why.anchor == "published" and why.direction is Direction.SAME)
             # In news, "a year ago" is a comparison: the next "a year earlier"
             # compares with the same period, not with the year before it.
             and not (not narrative and _year_back(cand.expr))

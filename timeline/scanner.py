@@ -1186,7 +1186,8 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_ref(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     key = _norm(g["ref"] or "")
-    return E.Ref(str(t["refs"].get(key) or t["narrative_refs"][key])), None
+    value = t["refs"].get(key) or t["modal_refs"].get(key) or t["narrative_refs"][key]
+    return E.Ref(str(value)), None
 
 
 _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {

@@ -23,13 +23,14 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # consumes its first character in one class, which the engine looks for in
 # its fast loop; a look-behind then picks the alternative.
 _CUT = re.compile(
-    r"[.!?;:\stwba]"
+    r"[.!?;:\stwba\"“”'`]"
     # a sentence end, not after "Mr." or "Jan." or an initial
     r"(?:(?<=[.!?;:])"
-    r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])"
+    r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
     r"\s"
     r"|(?<=\n)\s{0,8}\n"  # a blank line
     r"|(?<=\s)[-—–]{1,2}\s"  # a dash between spaces
+    r"|(?<=[\"“”])|(?<=')'|(?<=`)`"  # a quotation mark: a quote has its own tense
     # a word that starts a clause
     r"|(?<=[twba])(?<!\w[twba])"
     r"(?:(?<=t)hat|(?<=w)(?:hich|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
@@ -137,6 +138,8 @@ def _classify(words: list[str], i: int) -> str | None:
         return PAST if prev in ("was", "were", "been", "had") else FUTURE
     if w in _FUTURE_SINGLE:
         return FUTURE
+    if w in ("set", "due") and nxt == "for" and prev not in _PAST_AUX:
+        return FUTURE  # "a summit set for April", "talks due for Monday"
     if w in _PAST_AUX:
         if nxt in ("expected", "scheduled", "due", "set", "going", "to"):
             return None  # "was expected to" looks forward from a past point
@@ -171,6 +174,8 @@ def _classify(words: list[str], i: int) -> str | None:
 
 _REACH_WORDS = 14  # words looked at on each side of the expression
 _REACH_CHARS = 110  # about that many words of news English
+_FAR_WORDS = 30
+_FAR_CHARS = 220
 
 
 def tense_of(text: str, start: int, end: int) -> str | None:
@@ -180,11 +185,20 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     Words are tried nearest first, alternating left and right, first inside
     the soft clause (cut at "and" and "but"), then in the whole clause.
     """
-    left, right = clause_bounds(text, start, end, reach=_REACH_CHARS)
-    before = _WORD.findall(text[left:start].lower())[-_REACH_WORDS:]
+    found = _tense_within(text, start, end, _REACH_CHARS, _REACH_WORDS)
+    if found is None:
+        # Nothing near: a long clause may still say it further out ("In
+        # January, a week after the anniversary of ..., a bomb killed ...").
+        found = _tense_within(text, start, end, _FAR_CHARS, _FAR_WORDS)
+    return found
+
+
+def _tense_within(text: str, start: int, end: int, chars: int, reach: int) -> str | None:
+    left, right = clause_bounds(text, start, end, reach=chars)
+    before = _WORD.findall(text[left:start].lower())[-reach:]
     if before and before[-1] == "effective":
         return PRESENT  # "effective Feb. 1": a change either side of today, the nearer
-    words = before + _WORD.findall(text[end:right].lower())[:_REACH_WORDS]
+    words = before + _WORD.findall(text[end:right].lower())[:reach]
     return _search(words, len(before))
 
 
