@@ -56,11 +56,13 @@ class CalDate:
 
 @attrs.frozen(slots=True)
 class WeekOfMonth:
-    """ "the last week of October": ``n`` is 1-4, or -1 for the last week."""
+    """ "the last week of October": ``n`` is 1-4, or -1 for the last week;
+    "the week of March 6": ``day`` is 6 and ``n`` is 0."""
 
     n: int
     month: int
     year: int | None = None
+    day: int | None = None
 
 
 @attrs.frozen(slots=True)

@@ -748,15 +748,17 @@ def _r_holiday(cand: Candidate, x: E.Holiday, ctx: Context) -> Resolved:
 
 
 def _r_week_of_month(cand: Candidate, x: E.WeekOfMonth, ctx: Context) -> Resolved | None:
-    """The ISO week holding the month's first (or last) day, moved by n - 1."""
-    inner = Candidate(
-        cand.start, cand.end, cand.rule, E.CalDate(x.year, x.month), None, cand.direction
-    )
-    got = _r_caldate(inner, E.CalDate(x.year, x.month), ctx)
+    """The ISO week holding the month's first (or last) day, moved by n - 1,
+    or the one holding the day named."""
+    date = E.CalDate(x.year, x.month, x.day)
+    inner = Candidate(cand.start, cand.end, cand.rule, date, None, cand.direction)
+    got = _r_caldate(inner, date, ctx)
     if got is None or got[0].interval is None:
         return None
     first = got[0].interval.start.date()
-    if x.n == -1:
+    if x.day is not None:
+        d = first
+    elif x.n == -1:
         d = got[0].interval.end.date() - _dt.timedelta(days=1)
     else:
         d = first + _dt.timedelta(weeks=x.n - 1)

@@ -835,7 +835,7 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         if raw_unit in ("morning", "afternoon", "evening", "night")
         else None
     )
-    rel = _norm(g.get("rel") or "")
+    rel = "that" if g.get("inthe") else _norm(g.get("rel") or "")
     definite = rel.startswith("the ") or _norm(g.get("_match") or "").startswith("the ")
     if rel.startswith("the "):
         rel = rel[4:]
@@ -1034,6 +1034,12 @@ def _op_spoken_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 def _op_week_of_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if g.get("wday"):
+        # "the week of March 6": the week holding that day
+        day = int(g["wday"] or 0)
+        if not 1 <= day <= 31:
+            return None
+        return E.WeekOfMonth(0, _month(g["month"] or "", t), _int(g, "year"), day), None
     ordinal = _norm(g["ord"] or "")
     n = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(ordinal, -1)
     return E.WeekOfMonth(n, _month(g["month"] or "", t), _int(g, "year")), None
