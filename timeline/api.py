@@ -188,7 +188,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                 and not (narrative and _planned(text, cand, value))
             ):
                 story = value
-            if isinstance(cand.expr, Period):
+            # A period not yet begun ("through the third quarter of 1990") is
+            # a forecast: "the year-ago period" compares a reported one.
+            if isinstance(cand.expr, Period) and value.interval.start <= pub:
                 previous_period = value
     return _clock_days(text, mentions)
 
