@@ -499,7 +499,11 @@ def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         or reported.interval is None
         or prev is None
         or prev.interval is None
-        or not reported.interval.start <= prev.interval.start < reported.interval.end
+        or not (
+            reported.interval.start <= prev.interval.start < reported.interval.end
+            # a forecast in between leaves the reported period in force
+            or prev.interval.start.date() > pub
+        )
     ):
         reported = None
     if reported is not None and reported.interval is not None and reported.grain is not None:
