@@ -30,7 +30,9 @@ _CUT = re.compile(
     r"\s"
     r"|(?<=\n)\s{0,8}\n"  # a blank line
     r"|(?<=\s)[-—–]{1,2}\s"  # a dash between spaces
-    r"|(?<=[\"“”])|(?<=')'|(?<=`)`"  # a quotation mark: a quote has its own tense
+    # a quotation mark: a quote has its own tense ("''" and "``" are marks,
+    # a lone "'" is an apostrophe)
+    r"|(?<=[\"“”'`])(?:(?<=[\"“”])|(?<=')'|(?<=`)`)"
     # a word that starts a clause
     r"|(?<=[twba])(?<!\w[twba])"
     r"(?:(?<=t)hat|(?<=w)(?:hich|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
@@ -185,21 +187,34 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     Words are tried nearest first, alternating left and right, first inside
     the soft clause (cut at "and" and "but"), then in the whole clause.
     """
-    found = _tense_within(text, start, end, _REACH_CHARS, _REACH_WORDS)
-    if found is None:
+    found, whole = _tense_within(text, start, end, _REACH_CHARS, _REACH_WORDS)
+    if found is None and not whole:
         # Nothing near: a long clause may still say it further out ("In
         # January, a week after the anniversary of ..., a bomb killed ...").
-        found = _tense_within(text, start, end, _FAR_CHARS, _FAR_WORDS)
+        found, _ = _tense_within(text, start, end, _FAR_CHARS, _FAR_WORDS)
     return found
 
 
-def _tense_within(text: str, start: int, end: int, chars: int, reach: int) -> str | None:
+def _tense_within(
+    text: str, start: int, end: int, chars: int, reach: int
+) -> tuple[str | None, bool]:
+    """The tense found within ``reach`` words and ``chars`` characters, and
+    whether that window held the whole clause (so a wider one adds nothing)."""
     left, right = clause_bounds(text, start, end, reach=chars)
-    before = _WORD.findall(text[left:start].lower())[-reach:]
+    before = _WORD.findall(text[left:start].lower())
+    after = _WORD.findall(text[end:right].lower())
+    whole = (
+        (left > start - chars or left == 0)
+        and (right < end + chars or right == len(text))
+        and len(before) <= reach
+        and len(after) <= reach
+    )
+    before = before[-reach:]
     if before and before[-1] == "effective":
-        return PRESENT  # "effective Feb. 1": a change either side of today, the nearer
-    words = before + _WORD.findall(text[end:right].lower())[:reach]
-    return _search(words, len(before))
+        # "effective Feb. 1": a change either side of today, the nearer
+        return PRESENT, True
+    words = before + after[:reach]
+    return _search(words, len(before)), whole
 
 
 def _search(words: list[str], n: int) -> str | None:
