@@ -231,7 +231,9 @@ class Grammar:
                     break
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(word: str) -> str:
+    # cached: the same few words ("last", "Friday", "the past") recur
     return _SPACES.sub(" ", word.strip().lower())
 
 
@@ -843,7 +845,7 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     # "the fiscal year" is the current one
     info: Mapping[str, Any] | None = (
         {"shift": 0, "anchor": "anaphoric"}
-        if rel == "that"
+        if rel in ("that", "that same")
         else {"shift": 0, "anchor": "deictic"}
         if rel in ("", "the") and raw_unit in ("fiscal year", "financial year")
         else t["relatives"].get(rel)
