@@ -137,7 +137,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             and isinstance(cand.expr, CalDate)
             and cand.expr.year is None
         ):
-            lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
+            lead = _LEAD.search(text, max(0, cand.start - 10), cand.start)
             if lead is not None:
                 # "since May" lies behind us; "by Jan. 14" is a deadline, mostly ahead.
                 if lead.group(1).lower() == "since":
@@ -145,7 +145,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                 else:
                     cand = attrs.evolve(cand, lean=1)
         elif cand.direction is None and _open_weekday(cand.expr):
-            lead = _LEAD.search(text, max(0, cand.start - 8), cand.start)
+            lead = _LEAD.search(text, max(0, cand.start - 10), cand.start)
             if lead is not None and lead.group(1).lower() in ("until", "till"):
                 # "adjourned until Monday", "until 9 a.m. Tuesday": a deadline ahead
                 cand = attrs.evolve(cand, direction=1)
@@ -230,7 +230,7 @@ def _clock_days(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill)\s{1,3}\Z")
+_LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Tt]hrough)\s{1,3}\Z")
 _DONE = re.compile(
     r"['’]s\s{1,3}(?:ruling|decision|verdict|announcement|statement|attack|attacks|bombing|"
     r"bombings|raid|killing|killings|shooting|explosion|blast|crash|close|closing|"

@@ -63,6 +63,8 @@ _FUTURE_SINGLE = frozenset(
     "upcoming scheduled slated expects forecasts predicts anticipates projects intends "
     "planned planning".split()
 )
+# Past verbs whose "to" clause lies ahead of the decision: "agreed to meet on Friday".
+_COMMITTED = frozenset("decided agreed voted promised pledged vowed threatened undertook".split())
 _DETERMINERS = frozenset("a an the its their his her our this these those".split())
 _PAST_AUX = frozenset("was were had did been".split())
 _PERFECT = frozenset("has have".split())
@@ -102,6 +104,12 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
     return left, right
 
 
+# A comma, then an attribution: ", an official from the group said".
+_ATTRIBUTION = re.compile(
+    r",(?=\s{1,3}(?:[A-Za-z.'’-]{1,30}\s{1,3}){0,5}"
+    r"(?:said|says|told|added|announced|reported|stated|noted|explained)\b)"
+)
+
 _MODALS = ("can", "could", "may", "might", "should", "must")
 # The words that can signal a tense besides those in -ed and -'ll: any other
 # word is passed over without looking at its neighbours.
@@ -115,12 +123,14 @@ _SIGNAL_WORDS = (
     | _PERFECT
     | _PRESENT_AUX
     | IRREGULAR_PAST
+    | _COMMITTED
 )
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
 
-def _classify(words: list[str], i: int) -> str | None:
-    """The tense that word ``i`` signals, looking one word around it."""
+def _classify(words: list[str], i: int, left: bool = True) -> str | None:
+    """The tense that word ``i`` signals, looking one word around it;
+    ``left`` when it and the next word both come before the expression."""
     w = words[i]
     if w not in _SIGNAL_WORDS and not w.endswith(_SIGNAL_ENDINGS):
         return None
@@ -142,6 +152,10 @@ def _classify(words: list[str], i: int) -> str | None:
         return FUTURE
     if w in ("set", "due") and nxt == "for" and prev not in _PAST_AUX:
         return FUTURE  # "a summit set for April", "talks due for Monday"
+    if w in _COMMITTED and nxt == "to" and left:
+        # "has decided to admit them in March": what was decided lies ahead
+        # (but "on Thursday agreed to ..." dates the agreeing)
+        return FUTURE
     if w in _PAST_AUX:
         if nxt in ("expected", "scheduled", "due", "set", "going", "to"):
             return None  # "was expected to" looks forward from a past point
@@ -202,6 +216,13 @@ def _tense_within(
     whether that window held the whole clause (so a wider one adds nothing)."""
     left, right = clause_bounds(text, start, end, reach=chars)
     before = _WORD.findall(text[left:start].lower())
+    if len(before) > 2:
+        # "will resume in May, an official said": the attribution's tense is
+        # not the event's (but in "In February, scientists said ..." the
+        # fronted date is the saying's)
+        said = _ATTRIBUTION.search(text, end, right)
+        if said is not None:
+            right = said.start()
     after = _WORD.findall(text[end:right].lower())
     whole = (
         (left > start - chars or left == 0)
@@ -228,11 +249,11 @@ def _search(words: list[str], n: int) -> str | None:
         li, ri = n - 1, n
         while li >= lo or ri < hi:
             if li >= lo and not (again and li >= soft_lo):
-                tense = _classify(words, li)
+                tense = _classify(words, li, li + 1 < n)
                 if tense is not None:
                     return tense
             if ri < hi and not (again and ri < soft_hi):
-                tense = _classify(words, ri)
+                tense = _classify(words, ri, False)
                 if tense is not None:
                     return tense
             li -= 1
