@@ -1109,9 +1109,8 @@ def _is_paper(adv: str, text: str, start: int) -> bool:
         return prev[:1].isupper()
     if _PAPER_VERB.match(text, end):
         return True
-    if text.endswith("the ", max(0, start - 4), start) and text[end : end + 1] in (",", "."):
-        return True  # "according to the daily."
-    return False
+    # "according to the daily."
+    return text.endswith("the ", max(0, start - 4), start) and text[end : end + 1] in (",", ".")
 
 
 def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
