@@ -881,6 +881,15 @@ def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.CalDate(None, month), shift
 
 
+# A record or a first before "in <N units>": "the first time in 12 years", "the
+# biggest monthly jump in 30 years", "the second attack in three days" (but not
+# across a clause or a "will": "will be the biggest in a year" is ahead).
+_RECORD = re.compile(
+    r"\b(?:first|second|third|only|last|[a-z]{2,}est|worst|best|most|least)(?:-[a-z]{1,10})?"
+    r"(?:[ \t]{1,3}[\w'’-]{1,20}){0,5}[ \t]{1,3}in[ \t]{1,3}\Z"
+)
+
+
 def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     unit = t["units"].get(_norm(g["unit"] or ""), _norm(g["unit"] or ""))
     # "year-earlier" writes no number: one year; "days later", none at all
@@ -901,8 +910,9 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         sign = -1
     anaphoric = word in ("earlier", "later", "before", "after", "on")
     if g.get("in") is not None:
-        if n is None or g.get("the"):
-            # "in the next five years", "in the last few weeks": a length of time
+        if n is None or g.get("the") or _RECORD.search(text, max(0, start - 60), start):
+            # "in the next five years", "in the last few weeks", "the first
+            # time in 12 years", "the worst drought in a decade": a length of time
             return E.Duration(duration_value(n, unit)), None
         return E.Offset(unit, n, sign, anaphoric, within=True), None
     return E.Offset(unit, n, sign, anaphoric), sign
