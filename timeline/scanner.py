@@ -966,7 +966,38 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("qago"):
         # "the year-ago third quarter": the same quarter a year before
         return E.Period(kind, n, None, None, False, year_offset=-1), None
+    if year is None and shift is None and _is_game_period(text, start, len(g["_match"] or "")):
+        return None
     return E.Period(kind, n, year, shift, anaphoric), shift if shift in (-1, 1) else None
+
+
+# A half or quarter of a game: "six minutes into the second half", "a
+# first-half goal", "23 seconds left in the third quarter".
+_GAME_WORDS = re.compile(
+    r"\b(?:goals?|penalty|penalties|minutes?|seconds|scored|scoring|striker|kick|kicked|"
+    r"half-?time|match|touchdowns?|quarterback|rebounds|innings|wickets?|header|"
+    r"equali[sz]er|substitute|referee|points?\s{1,3}(?:in|to|lead)|led|trailed|tied|"
+    r"free-throw|field\s{1,3}goal|try|tries)\b",
+    re.IGNORECASE,
+)
+_MONEY_WORDS = re.compile(
+    r"\b(?:profits?|sales|earnings|revenues?|growth|economy|economic|percent|fiscal|"
+    r"billion|million|shares|prices?|output|exports?|imports?|quarterly|GDP|inflation|"
+    r"forecasts?|year|trading|market|index)\b|%",
+    re.IGNORECASE,
+)
+
+
+def _is_game_period(text: str, start: int, length: int) -> bool:
+    """Whether the half or quarter at ``start`` is one of a game: a sports word
+    near it, no money word, and no "of" after it ("the second half of 2006")."""
+    end = start + length
+    if re.match(r"\s{1,3}of\b", text[end : end + 8]):
+        return False
+    lo, hi = max(0, start - 80), min(len(text), end + 80)
+    return (
+        _GAME_WORDS.search(text, lo, hi) is not None and _MONEY_WORDS.search(text, lo, hi) is None
+    )
 
 
 def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
@@ -1194,6 +1225,12 @@ def duration_value(n: float | None, unit: str) -> str:
 _RATE_BEFORE = re.compile(r"(?:[0-9%]|million|billion|thousand|hundred|[a-z]s)\s{1,3}\Z")
 
 
+_ONE_DAY_GAME = re.compile(
+    r"(?<=[Oo]ne-[Dd]ay)\s{1,3}(?:internationals?|series|squad|side|cricket|matches|"
+    r"match|games?|format|cup|rankings?|specialists?|team|players?|captain|debut)\b"
+)
+
+
 def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     unit = t["units"].get(
         _norm(g["unit"] or ""), "half" if _norm(g["unit"] or "") == "half" else None
@@ -1202,6 +1239,8 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None
     if unit == "half":
         return E.Duration("P6M"), None
+    if unit == "day" and _ONE_DAY_GAME.match(text, start + len(g["_match"] or "")):
+        return None  # "the one-day squad": a kind of cricket match
     if "num" not in g or g.get("num") is None:
         raw_unit = _norm(g["unit"] or "")
         if raw_unit.endswith("s") or raw_unit.endswith("centuries"):
