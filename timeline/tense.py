@@ -79,7 +79,19 @@ IRREGULAR_PAST = frozenset(
     sat fled fed bled read hung shot lit slid spun sank sprang swam rang sang drank
     grew threw flew drew blew forbade forgave overcame overtook undertook withdrew
     became dealt dug laid paid slept swept wept crept leapt shone bore beat bid
+    died tied lied owed underwent upheld withheld overthrew rode forgot strode swung stuck
     """.split()
+)
+# Present-tense verbs of a schedule: "the trial resumes on Monday", "when he
+# meets Bush on Monday" (but not after a determiner: "the expected visits").
+_SCHEDULE = frozenset(
+    "opens starts begins ends closes resumes meets kicks convenes expires arrives concludes "
+    "travels".split()
+)
+_SCHEDULE_PLURAL = frozenset("meet host start begin resume convene".split())
+_NOT_VERB_BEFORE = frozenset(
+    "a an the its their his her our this these those to will would can could may might must "
+    "should did does do not and or".split()
 )
 # Words in -ed that are usually not past-tense verbs in news text.
 _NOT_PAST = frozenset(
@@ -124,6 +136,9 @@ _SIGNAL_WORDS = (
     | _PRESENT_AUX
     | IRREGULAR_PAST
     | _COMMITTED
+    | _SCHEDULE
+    | _SCHEDULE_PLURAL
+    | frozenset(("ahead",))
 )
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
@@ -152,6 +167,12 @@ def _classify(words: list[str], i: int, left: bool = True) -> str | None:
         return FUTURE
     if w in ("set", "due") and nxt == "for" and prev not in _PAST_AUX:
         return FUTURE  # "a summit set for April", "talks due for Monday"
+    if w in _SCHEDULE and prev not in _NOT_VERB_BEFORE:
+        return FUTURE
+    if w in _SCHEDULE_PLURAL and prev not in _NOT_VERB_BEFORE and prev not in _PRESENT_AUX:
+        return FUTURE
+    if w == "ahead" and nxt == "of" and left:
+        return FUTURE  # "ahead of Thursday's election"
     if w in _COMMITTED and nxt == "to" and left:
         # "has decided to admit them in March": what was decided lies ahead
         # (but "on Thursday agreed to ..." dates the agreeing)
