@@ -410,7 +410,7 @@ def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bo
             or (isinstance(x, Offset) and not x.anaphoric)
         ):
             deictic += 1
-    return far >= 3 and far > 2 * deictic
+    return far >= 6 and far > 2 * deictic
 
 
 def _writes_year(expression: object) -> bool:
