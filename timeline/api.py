@@ -200,32 +200,58 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
 # Thursday)".
 _CLOCK_GAP = re.compile(r"[\s,(]{0,4}(?:on\s{1,3})?")
 _GMT_NOTE = re.compile(r"\([^()]{0,20}\)")
+# Between a day and a clock time that belongs to it: "tomorrow at noon",
+# "Monday noon", "Tuesday's 5 p.m. quotes", "this afternoon at about 3:30".
+_DAY_THEN_CLOCK = re.compile(r"(?:['’]s)?\s{1,3}(?:at\s{1,3}(?:about\s{1,3}|around\s{1,3})?)?")
+_AM_PM = re.compile(r"[AaPp]\.?\s?[Mm]\b|[AaPp][Mm]")
 
 
 def _clock_days(text: str, mentions: list[Mention]) -> list[Mention]:
     """A clock time that names no day takes the day written right after it."""
     out = list(mentions)
-    for i, m in enumerate(out[:-1]):
-        nxt = out[i + 1]
-        when, later = m.when, nxt.when
+    for i, m in enumerate(out):
+        when = m.when
         if (
             when.type != "TIME"
             or when.interval is None
             or m.why.reason not in ("default:publication-day", "narrative:story-day")
-            or later.interval is None
-            or later.grain not in (Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE)
-            or not _CLOCK_GAP.fullmatch(_GMT_NOTE.sub("", text[m.end : nxt.start]))
+        ):
+            continue
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        before = out[i - 1] if i > 0 else None
+        if nxt is not None and _CLOCK_GAP.fullmatch(_GMT_NOTE.sub("", text[m.end : nxt.start])):
+            later, anchor, reason = nxt.when, "next", "day-after"
+        elif before is not None and _DAY_THEN_CLOCK.fullmatch(text, before.end, m.start):
+            # "tomorrow at noon", "Monday noon", "Tuesday's 5 p.m. quotes"
+            later, anchor, reason = before.when, "previous", "day-before"
+        else:
+            continue
+        if later.interval is None or later.grain not in (
+            Grain.DAY,
+            Grain.PART_OF_DAY,
+            Grain.HOUR,
+            Grain.MINUTE,
         ):
             continue
         day = later.interval.start.date()
         start = when.interval.start
-        moved = _dt.datetime(day.year, day.month, day.day, start.hour, start.minute)
         span = when.interval.end - start
         value = when.value.replace(start.strftime("%Y-%m-%d"), day.isoformat(), 1)
+        hour = start.hour
+        if (
+            later.grain is Grain.PART_OF_DAY
+            and later.value.endswith(("TAF", "TEV", "TNI"))
+            and 1 <= hour < 12
+            and not _AM_PM.search(m.text)
+        ):
+            # "this afternoon at 3:30" is 15:30
+            value = value.replace(f"T{hour:02d}", f"T{hour + 12:02d}", 1)
+            hour += 12
+        moved = _dt.datetime(day.year, day.month, day.day, hour, start.minute)
         new_when = attrs.evolve(
             when, value=value, interval=Interval(moved, moved + span, when.grain or Grain.MINUTE)
         )
-        new_why = attrs.evolve(m.why, anchor="next", anchor_value=later.value, reason="day-after")
+        new_why = attrs.evolve(m.why, anchor=anchor, anchor_value=later.value, reason=reason)
         out[i] = attrs.evolve(m, when=new_when, why=new_why)
     return out
 
