@@ -959,9 +959,10 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if not 1 <= n <= top:
         return None
     shift, anaphoric = _rel(g, t)
-    if g.get("qyrel"):
-        # "this year's third quarter", "last year's fourth quarter"
-        offset = {"this": 0, "last": -1, "next": 1}[_norm(g["qyrel"] or "")]
+    if g.get("qyrel") or g.get("qyrel2"):
+        # "this year's third quarter", "the first quarter of next year"
+        rel = _norm(g.get("qyrel") or g.get("qyrel2") or "").replace("the ", "")
+        offset = {"this": 0, "last": -1, "next": 1}[rel]
         return E.Period(kind, n, None, None, False, year_offset=offset), None
     if g.get("qago"):
         # "the year-ago third quarter": the same quarter a year before
