@@ -599,6 +599,8 @@ _UNIT_CODES = {
 }
 
 _CONTEXT_MONTHS = {3, 5, 6}  # March, May, June: also common verbs and names
+_MONTH_DETERMINERS = frozenset("a an its his her their our".split())
+_LOWER_NOUN_AFTER = re.compile(r"[ \t]{1,3}[a-z]{3,}")
 _MONTH_CUES = frozenset(
     "in since until till by of during last next this early late mid before after through "
     "from to between and or each every the end beginning start middle until throughout "
@@ -876,7 +878,12 @@ def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if shift is None and not g.get("mod") and not g.get("pos") and month in _CONTEXT_MONTHS:
         # "May", "March" and "June" are also verbs and names: ask for a cue word.
         before = text[max(0, start - 24) : start].split()
-        if not before or _norm(before[-1]).strip(",") not in _MONTH_CUES:
+        cue = _norm(before[-1]).strip(",") if before else ""
+        if cue not in _MONTH_CUES and not (
+            # "a June meeting", "its May outlook", "Japan's March exports"
+            (cue in _MONTH_DETERMINERS or cue.endswith(("'s", "’s")))
+            and _LOWER_NOUN_AFTER.match(text, start + len(g["month"] or ""))
+        ):
             return None
     return E.CalDate(None, month), shift
 
