@@ -27,7 +27,7 @@ from .expr import (
 from .model import Direction, Grain, Interval, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
-from .tense import FUTURE, tense_of
+from .tense import FUTURE, PAST, tense_of
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
 
@@ -144,6 +144,16 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                     cand = attrs.evolve(cand, direction=-1)
                 else:
                     cand = attrs.evolve(cand, lean=1)
+            elif (
+                tense == PAST
+                and cand.expr.day is not None
+                and _FRONTED_ON.search(text, max(0, cand.start - 8), cand.start)
+                and text.startswith(",", cand.end)
+            ):
+                # "On Jan. 9, a jet crashed": a fronted day of an event told in
+                # the past lies behind, however near ahead it next comes
+                # ("the court set Jan. 14" stays ahead)
+                cand = attrs.evolve(cand, direction=-1)
         elif cand.direction is None and _open_weekday(cand.expr):
             lead = _LEAD.search(text, max(0, cand.start - 10), cand.start)
             if lead is not None and lead.group(1).lower() in ("until", "till"):
@@ -256,6 +266,7 @@ def _clock_days(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_FRONTED_ON = re.compile(r"(?:\A|[.!?\n]\s{0,3}|[.!?][\"'’”]\s{0,3})On\s{1,3}\Z")
 _LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Tt]hrough)\s{1,3}\Z")
 _DONE = re.compile(
     r"['’]s\s{1,3}(?:ruling|decision|verdict|announcement|statement|attack|attacks|bombing|"
