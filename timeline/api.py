@@ -146,6 +146,7 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
                     cand = attrs.evolve(cand, lean=1)
             elif (
                 tense == PAST
+                and isinstance(cand.expr, CalDate)
                 and cand.expr.day is not None
                 and _FRONTED_ON.search(text, max(0, cand.start - 8), cand.start)
                 and text.startswith(",", cand.end)
