@@ -231,13 +231,26 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         # "took the city in seven weeks": how long, not when
         value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
         return value, _prov(cand, "none", None, None, "duration:past-tense")
+    prev = ctx.previous
     if x.n is None:
+        if (
+            x.anaphoric
+            and x.unit in ("hour", "minute", "second")
+            and prev is not None
+            and prev.interval is not None
+            and prev.grain is not None
+            and (_RANK[prev.grain] >= _RANK[Grain.DAY] or prev.type == "TIME")
+        ):
+            # "Several hours later" after "Monday" or "7 a.m. Monday": that day
+            d = prev.interval.start.date()
+            return _unit(d, Grain.DAY, cand.mod), _prov(
+                cand, "previous", prev.value, x.sign, "explicit"
+            )
         ref = "PAST_REF" if x.sign < 0 else "FUTURE_REF"
         return TimeValue("DATE", ref, None, None, cand.mod), _prov(
             cand, "published", None, x.sign, "explicit"
         )
     n = int(round(x.n))
-    prev = ctx.previous
     if x.unit in ("hour", "minute", "second"):
         delta = _dt.timedelta(**{x.unit + "s": x.sign * x.n})
         if (
@@ -253,7 +266,22 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             return _unit(d, Grain.DAY, cand.mod), _prov(
                 cand, "previous", prev.value, x.sign, "explicit"
             )
-        t = ctx.published + delta
+        if x.anaphoric and prev is not None and prev.interval is not None and prev.type == "TIME":
+            # "an hour later" after "at 7 a.m. Monday"
+            origin, kind, origin_value = prev.interval.start, "previous", prev.value
+        elif x.anaphoric:
+            # "One hour later" with no time told before: how long, not when
+            value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
+            return value, _prov(cand, "none", None, None, "duration:no-anchor")
+        else:
+            origin, kind, origin_value = ctx.published, "published", ctx.published.isoformat()
+            if origin.time() == _dt.time(0):
+                # a publish date without a time: "two hours ago" is that day
+                d = origin.date() + _dt.timedelta(days=int(delta / _dt.timedelta(days=1)))
+                return _unit(d, Grain.DAY, cand.mod), _prov(
+                    cand, kind, origin_value, x.sign, "explicit:no-clock"
+                )
+        t = origin + delta
         value = TimeValue(
             "TIME",
             t.strftime("%Y-%m-%dT%H:%M"),
@@ -261,7 +289,7 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             Interval(t, t + _dt.timedelta(minutes=1), Grain.MINUTE),
             cand.mod,
         )
-        return value, _prov(cand, "published", ctx.published.isoformat(), x.sign, "explicit")
+        return value, _prov(cand, kind, origin_value, x.sign, "explicit")
     grain = _UNIT_GRAINS[x.unit]
     if grain in (Grain.DECADE, Grain.CENTURY):
         # "a decade ago" is a year, ten years back
