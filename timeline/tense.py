@@ -116,6 +116,7 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
     return left, right
 
 
+_RELATIVE_START = re.compile(r"(?<![A-Za-z])(?:who|which|whose)\Z")
 # A comma, then an attribution: ", an official from the group said".
 _ATTRIBUTION = re.compile(
     r",(?=\s{1,3}(?:[A-Za-z.'’-]{1,30}\s{1,3}){0,5}"
@@ -161,6 +162,10 @@ def _classify(words: list[str], i: int, left: bool = True) -> str | None:
     if w in ("soon", "early") and prev == "as" and nxt == "as":
         return FUTURE  # "as soon as Tuesday", "as early as Tuesday"
     if (w, nxt) in _FUTURE_PHRASES:
+        if w == "due" and i + 2 < len(words) and words[i + 2] in _NOT_VERB_BEFORE:
+            return None  # "due to the rain", "due to a strike": a cause, not a plan
+        if w == "due" and i + 2 < len(words) and words[i + 2].endswith("s"):
+            return None  # "pulled out due to injuries"
         # "had been due to expire": a future seen from a past point
         return PAST if prev in ("was", "were", "been", "had") else FUTURE
     if w in _FUTURE_SINGLE:
@@ -236,6 +241,15 @@ def _tense_within(
     """The tense found within ``reach`` words and ``chars`` characters, and
     whether that window held the whole clause (so a wider one adds nothing)."""
     left, right = clause_bounds(text, start, end, reach=chars)
+    cut_short = False
+    if chars == _REACH_CHARS and _RELATIVE_START.search(text, max(0, left - 6), left):
+        # "Chirac, who turned 74 on Wednesday, is ...": the relative clause
+        # ends at its comma (the wider search, tried when this says
+        # nothing, keeps the whole clause)
+        comma = text.find(",", end, right)
+        if comma >= 0:
+            right = comma
+            cut_short = True
     before = _WORD.findall(text[left:start].lower())
     if len(before) > 2:
         # "will resume in May, an official said": the attribution's tense is
@@ -246,7 +260,8 @@ def _tense_within(
             right = said.start()
     after = _WORD.findall(text[end:right].lower())
     whole = (
-        (left > start - chars or left == 0)
+        not cut_short
+        and (left > start - chars or left == 0)
         and (right < end + chars or right == len(text))
         and len(before) <= reach
         and len(after) <= reach
