@@ -1070,18 +1070,28 @@ _SPOKEN_UNITS = {
 
 
 def _op_spoken_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    """ "nineteen ninety-six" is 1996; "two thousand and one" is 2001."""
-    words = _norm(g["spoken"] or "").replace("-", " ").split()
+    """ "nineteen ninety-six" is 1996; "two thousand and one" is 2001;
+    "January nineteen ninety-seven" and "the winter of nineteen ninety-four"
+    are that month and season."""
+    year = _spoken_year(_norm(g["spoken"] or ""), t)
+    if g.get("month"):
+        return E.CalDate(year, _month(g["month"] or "", t)), None
+    if g.get("season"):
+        return E.Season(str(t["seasons"][_norm(g["season"] or "")]), year, None), None
+    return E.CalDate(year, None), None
+
+
+def _spoken_year(spoken: str, t: Tables) -> int:
+    words = spoken.replace("-", " ").split()
     if words[0] == "two":
         rest = [w for w in words[2:] if w != "and"]
         value = number(rest[0], t) if rest else 0.0
-        return E.CalDate(2000 + int(value or 0), None), None
+        return 2000 + int(value or 0)
     century = 1800 if words[0] == "eighteen" else 1900
     tail = words[1:]
     if len(tail) == 1 and tail[0] in _SPOKEN_UNITS:
-        return E.CalDate(century + _SPOKEN_UNITS[tail[0]], None), None
-    total = sum(int(number(w, t) or 0) for w in tail)
-    return E.CalDate(century + total, None), None
+        return century + _SPOKEN_UNITS[tail[0]]
+    return century + sum(int(number(w, t) or 0) for w in tail)
 
 
 def _op_week_of_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
