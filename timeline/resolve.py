@@ -319,7 +319,12 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             out_grain = prev.grain
         else:
             out_grain = grain
-        d = shift(prev.interval.start.date(), grain, x.sign * n)
+        origin_day = prev.interval.start.date()
+        if x.sign < 0 and _RANK[prev.grain] > _RANK[grain] and not results_news:
+            # "a day earlier" after "in 2005": count back from the end of the
+            # coarser unit, which keeps a short step inside it
+            origin_day = prev.interval.end.date() - _dt.timedelta(days=1)
+        d = shift(origin_day, grain, x.sign * n)
         value = _unit(d, out_grain, cand.mod)
         return value, _prov(cand, "previous", prev.value, x.sign, "explicit")
     base, base_grain, kind, base_value = _anchor(x.anaphoric, ctx)
