@@ -519,3 +519,40 @@ def test_cli_eval_whole_text(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     whole = json.loads(capsys.readouterr().out)
     assert part["unannotated"] == 1 and whole["unannotated"] == 0
     assert whole["system"] == part["system"] + 1  # "In 2009" counts only with --whole-text
+
+
+# --------------------------------------------------------------------------- notation
+
+
+@pytest.mark.parametrize(
+    ("gold", "ours", "same"),
+    [
+        ("1968-XX", "1968", True),
+        ("1994-XX-XX", "1994", True),
+        ("2014-12-12-WXX-5", "2014-12-12", True),
+        ("2014-12-12-WXX-6T16:30", "2014-12-12T16:30", True),
+        ("2000-W7", "2000-W07", True),
+        ("1989-11-06T17", "1989-11-06T17:00", True),
+        ("199X", "199", True),
+        ("19XX", "19", True),
+        ("1998-08-04", "1998-W32", False),
+        ("1998-XX", "1999", False),
+        ("P1W", "1998-W33", False),
+        ("1998", "1998", False),  # equal values are right, not a variant
+        ("2000-W17", "2000-W07", False),
+    ],
+)
+def test_same_in_other_notation(gold: str, ours: str, same: bool) -> None:
+    from timeline.evaluate import same_in_other_notation
+
+    assert same_in_other_notation(gold, ours) is same
+
+
+def test_report_counts_notation_variants_but_scores_them_wrong() -> None:
+    text = "It was founded in 1949 and grew in week 7 of 2000."
+    d = doc(text, ("1949", "DATE", "1949-XX"), ("2000", "DATE", "2000"))
+    r = score([(d, [mention(text, "1949", value="1949"), mention(text, "2000", value="2001")])])
+    assert r.value_correct == 0
+    assert r.notation_variants == 1
+    assert "1 of the wrong values" in format_report(r)
+    assert json.loads(format_report(r, "json"))["value"]["notation_variants"] == 1

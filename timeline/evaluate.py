@@ -304,6 +304,17 @@ class Report:
         return _ratio(self.value_correct, self.relaxed.tp)
 
     @property
+    def notation_variants(self) -> int:
+        """Wrong values that name the same date in another spelling of it
+        (``1968-XX`` for ``1968``, ``2000-W7`` for ``2000-W07``): a measure
+        of the gold's notation, not a score (see :func:`same_in_other_notation`)."""
+        return sum(
+            1
+            for item in self.wrong_values
+            if same_in_other_notation(item.gold_value or "", item.system_value or "")
+        )
+
+    @property
     def type_f1(self) -> float:
         """TempEval-3 type F1: type accuracy times relaxed F1."""
         return self.type_accuracy * self.relaxed.f1
@@ -327,6 +338,45 @@ class Report:
             examples.setdefault(key, item)
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return [ErrorKind(kind, key, n, examples[(kind, key)]) for (kind, key), n in ranked[:limit]]
+
+
+# Spellings of one value that corpora use beside the canonical TIMEX3 form.
+_UNSPECIFIED_TAIL = re.compile(r"(?:-XX)+\Z")
+_WEEKDAY_TAIL = re.compile(r"(?<=\d{4}-\d\d-\d\d)-WXX-\d")
+_SHORT_WEEK = re.compile(r"-W(\d)(?!\d)")
+_HOUR_ONLY = re.compile(r"T(\d\d)\Z")
+_DECADE_X = re.compile(r"\A(\d{3})X\Z|\A(\d\d)XX\Z")
+
+
+def _canonical_notation(value: str) -> str:
+    value = _WEEKDAY_TAIL.sub("", value.strip())
+    value = _SHORT_WEEK.sub(r"-W0\1", value)
+    value = _HOUR_ONLY.sub(r"T\1:00", value)
+    m = _DECADE_X.match(value)
+    if m:
+        value = m.group(1) or m.group(2)
+    if re.match(r"\A\d{4}(?:-XX)+\Z", value):
+        value = _UNSPECIFIED_TAIL.sub("", value)
+    return value
+
+
+def same_in_other_notation(gold: str, ours: str) -> bool:
+    """Whether two different TIMEX3 values name the same thing in two
+    spellings: ``1968-XX`` or ``1968-XX-XX`` for ``1968``, ``2014-12-12-WXX-5``
+    for ``2014-12-12``, ``2000-W7`` for ``2000-W07``, ``1989-11-06T17`` for
+    ``1989-11-06T17:00``, ``198X`` for ``198``.
+
+    ```python
+    >>> same_in_other_notation("1968-XX", "1968"), same_in_other_notation("2000-W7", "2000-W07")
+    (True, True)
+    >>> same_in_other_notation("1998-08-04", "1998-W32")
+    False
+
+    ```
+    """
+    if gold.strip() == ours.strip():
+        return False
+    return _canonical_notation(gold) == _canonical_notation(ours)
 
 
 def _ratio(num: int, den: int) -> float:
@@ -976,6 +1026,13 @@ def format_report(report: Report, fmt: str = "text", errors: bool = False) -> st
         f"  {r.type_correct:8d}",
         f"value       {_pct(r.value_accuracy, r.relaxed.tp)}  {_pct(r.value_f1)}"
         f"  {r.value_correct:8d}",
+    ]
+    if r.notation_variants:
+        out.append(
+            f"  ({r.notation_variants} of the wrong values give the same year, week or day in"
+            " another notation, e.g. 1968-XX for 1968; they count as wrong)"
+        )
+    out += [
         "",
         "per type      gold  strict R  relaxed R  type acc  value acc    system  relaxed P",
     ]
@@ -1051,6 +1108,7 @@ def _report_dict(r: Report, errors: bool) -> dict[str, Any]:
             "accuracy": round(r.value_accuracy, 6),
             "f1": round(r.value_f1, 6),
             "correct": r.value_correct,
+            "notation_variants": r.notation_variants,
         },
         "per_type": {
             row.type: {
