@@ -27,7 +27,7 @@ from .expr import (
 from .model import Direction, Grain, Interval, Mention, TimeValue
 from .resolve import Context, resolve
 from .scanner import Candidate, grammar, scan
-from .tense import FUTURE, PAST, tense_of
+from .tense import FUTURE, PAST, core_tense_of, tense_of
 
 __all__ = ["Options", "Published", "build", "extract", "parse_published"]
 
@@ -138,18 +138,31 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
             and cand.expr.year is None
         ):
             lead = _LEAD.search(text, max(0, cand.start - 10), cand.start)
-            if lead is not None:
-                # "since May" lies behind us; "by Jan. 14" is a deadline, mostly ahead.
-                if lead.group(1).lower() == "since":
-                    cand = attrs.evolve(cand, direction=-1)
-                else:
-                    cand = attrs.evolve(cand, lean=1)
+            word = lead.group(1).lower() if lead is not None else ""
+            if word == "since":
+                # "since May" lies behind us
+                cand = attrs.evolve(cand, direction=-1)
+            elif word and not (
+                word == "through"
+                and (
+                    _PERIOD_THROUGH.search(text, max(0, cand.start - 30), cand.start)
+                    or (
+                        tense == PAST
+                        and not _PERFECT_BEFORE.search(text, max(0, cand.start - 80), cand.start)
+                    )
+                )
+            ):
+                # "by Jan. 14" is a deadline, mostly ahead; so is "have extended
+                # the loans through January" (but "ran through March" and "in the
+                # 12 months through March" tell of a period that has ended)
+                cand = attrs.evolve(cand, lean=1)
             elif (
                 tense == PAST
                 and isinstance(cand.expr, CalDate)
                 and cand.expr.day is not None
                 and _FRONTED_ON.search(text, max(0, cand.start - 8), cand.start)
                 and text.startswith(",", cand.end)
+                and core_tense_of(text, cand.start, cand.end) == PAST
             ):
                 # "On Jan. 9, a jet crashed": a fronted day of an event told in
                 # the past lies behind, however near ahead it next comes
@@ -251,8 +264,10 @@ def _clock_days(text: str, mentions: list[Mention]) -> list[Mention]:
         hour = start.hour
         if (
             later.grain is Grain.PART_OF_DAY
-            and later.value.endswith(("TAF", "TEV", "TNI"))
-            and 1 <= hour < 12
+            and (
+                (later.value.endswith(("TAF", "TEV")) and 1 <= hour < 12)
+                or (later.value.endswith("TNI") and 6 <= hour < 12)
+            )
             and not _AM_PM.search(m.text)
         ):
             # "this afternoon at 3:30" is 15:30
@@ -267,6 +282,10 @@ def _clock_days(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_PERIOD_THROUGH = re.compile(
+    r"(?i:months?|weeks?|years?|quarters?|period|days|half)\s{1,3}through\s{1,3}\Z"
+)
+_PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s{1,3}(?:[a-z]{2,12}\s{1,3})?[a-z]{2,20}ed\b")
 _FRONTED_ON = re.compile(r"(?:\A|[.!?\n]\s{0,3}|[.!?][\"'’”]\s{0,3})On\s{1,3}\Z")
 _LEAD = re.compile(r"(?<![A-Za-z])([Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Tt]hrough)\s{1,3}\Z")
 _DONE = re.compile(

@@ -195,7 +195,7 @@ def _r_relday(cand: Candidate, x: E.RelDay, ctx: Context) -> Resolved:
     return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, "explicit")
 
 
-def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
+def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved | None:
     grain = _UNIT_GRAINS[x.unit]
     if x.unit == "weekend" and x.definite and ctx.story is None:
         # "over the weekend": the one just past, or the coming one in the future
@@ -217,6 +217,12 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved:
     base, base_grain, kind, base_value = _anchor(
         x.anaphoric or (x.definite and ctx.story is not None), ctx
     )
+    if x.part_of_day and kind == "previous" and _RANK[base_grain] > _RANK[Grain.DAY]:
+        # "In the evening" after "in 1998" or "last week": no day is known.
+        # News tells of its own day; a story leaves the evening undated.
+        if ctx.story is not None:
+            return None
+        base, base_grain, kind, base_value = _anchor(False, ctx)
     if kind == "previous" and _RANK[base_grain] > _RANK[grain]:
         # "the following day" after "in 1941": only the coarser grain is known.
         grain = base_grain if x.n == 0 else grain
@@ -239,7 +245,7 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             and prev is not None
             and prev.interval is not None
             and prev.grain is not None
-            and (_RANK[prev.grain] >= _RANK[Grain.DAY] or prev.type == "TIME")
+            and prev.grain in (Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE)
         ):
             # "Several hours later" after "Monday" or "7 a.m. Monday": that day
             d = prev.interval.start.date()
@@ -258,15 +264,21 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             and prev is not None
             and prev.interval is not None
             and prev.grain is not None
-            and _RANK[prev.grain] >= _RANK[Grain.DAY]
+            and (_RANK[prev.grain] >= _RANK[Grain.DAY] or prev.grain is Grain.PART_OF_DAY)
         ):
             # "three hours before the declaration" after "on 8 February
-            # 1904": only the day is known, and a few hours keep to it
+            # 1904", "two hours later" after "Friday night": only the day is
+            # known, and a few hours keep to it
             d = prev.interval.start.date() + _dt.timedelta(days=int(delta / _dt.timedelta(days=1)))
             return _unit(d, Grain.DAY, cand.mod), _prov(
                 cand, "previous", prev.value, x.sign, "explicit"
             )
-        if x.anaphoric and prev is not None and prev.interval is not None and prev.type == "TIME":
+        if (
+            x.anaphoric
+            and prev is not None
+            and prev.interval is not None
+            and prev.grain in (Grain.HOUR, Grain.MINUTE)
+        ):
             # "an hour later" after "at 7 a.m. Monday"
             origin, kind, origin_value = prev.interval.start, "previous", prev.value
         elif x.anaphoric:

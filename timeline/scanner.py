@@ -892,8 +892,15 @@ def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 # biggest monthly jump in 30 years", "the second attack in three days" (but not
 # across a clause or a "will": "will be the biggest in a year" is ahead).
 _RECORD = re.compile(
-    r"\b(?:first|second|third|only|last|[a-z]{2,}est|worst|best|most|least)(?:-[a-z]{1,10})?"
-    r"(?:[ \t]{1,3}[\w'’-]{1,20}){0,5}[ \t]{1,3}in[ \t]{1,3}\Z"
+    r"\b(?:first|second|third|only|worst|best|most|least|biggest|largest|highest|lowest|"
+    r"smallest|greatest|strongest|weakest|longest|shortest|fastest|slowest|deadliest|"
+    r"busiest|heaviest|sharpest|steepest|warmest|coldest|hottest|wettest|driest|worst-ever|"
+    r"lightest|deepest|widest|closest|toughest|hardest|poorest|richest|cheapest|safest)"
+    r"(?:-[a-z]{1,10})?(?:[ \t]{1,3}[\w'’-]{1,20}){0,5}[ \t]{1,3}in[ \t]{1,3}\Z"
+)
+# ... unless the clause looks ahead: "the first shipment will arrive in three weeks"
+_AHEAD_WORDS = re.compile(
+    r"\b(?:will|would|shall|could|can|may|might|going|expected|due|set|plans?|'ll)\b"
 )
 
 
@@ -917,7 +924,10 @@ def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         sign = -1
     anaphoric = word in ("earlier", "later", "before", "after", "on")
     if g.get("in") is not None:
-        if n is None or g.get("the") or _RECORD.search(text, max(0, start - 60), start):
+        record = _RECORD.search(text, max(0, start - 60), start)
+        if record is not None and _AHEAD_WORDS.search(record.group()):
+            record = None
+        if n is None or g.get("the") or record is not None:
             # "in the next five years", "in the last few weeks", "the first
             # time in 12 years", "the worst drought in a decade": a length of time
             return E.Duration(duration_value(n, unit)), None
@@ -982,16 +992,17 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 # A half or quarter of a game: "six minutes into the second half", "a
 # first-half goal", "23 seconds left in the third quarter".
 _GAME_WORDS = re.compile(
-    r"\b(?:goals?|penalty|penalties|minutes?|seconds|scored|scoring|striker|kick|kicked|"
+    r"\b(?:goals?|penalty|penalties|seconds|scored|scoring|striker|kick-?off|"
     r"half-?time|match|touchdowns?|quarterback|rebounds|innings|wickets?|header|"
-    r"equali[sz]er|substitute|referee|points?\s{1,3}(?:in|to|lead)|led|trailed|tied|"
-    r"free-throw|field\s{1,3}goal|try|tries)\b",
+    r"equali[sz]er|equali[sz]ed|substitute|referee|free-throw|field\s{1,3}goal|"
+    r"minutes?\s{1,3}(?:into|left|remaining|before|after))\b",
     re.IGNORECASE,
 )
 _MONEY_WORDS = re.compile(
     r"\b(?:profits?|sales|earnings|revenues?|growth|economy|economic|percent|fiscal|"
     r"billion|million|shares|prices?|output|exports?|imports?|quarterly|GDP|inflation|"
-    r"forecasts?|year|trading|market|index)\b|%",
+    r"forecasts?|year|trading|market|index|registrations|basis|yields?|unemployment|"
+    r"housing|bonds?|rates?|government)\b|%",
     re.IGNORECASE,
 )
 
@@ -1145,6 +1156,12 @@ _PAPER_VERB = re.compile(
     r"[ \t]{1,3}(?:said|says|reported|reports|quoted|quotes|cited|cites|wrote|writes|"
     r"added|carried|published|claimed|warned|noted|commented|revealed|disclosed)\b"
 )
+_LOWER_WORD_AFTER = re.compile(r"[ \t]{1,3}[a-z]")
+_PAPER_ADJECTIVE_ENDINGS = ("al", "ic", "-run", "-language", "-based", "-owned", "ist")
+_PAPER_ADJECTIVES = frozenset(
+    "business sports leading independent party popular local mass-circulation influential "
+    "conservative liberal tabloid evening morning financial official daily".split()
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’-]*)[ \t]{1,3}\Z")
 _SENTENCE_START = re.compile(r"(?:\A|[.!?\"'`“”‘’(\n]\s{0,3})\Z")
 
@@ -1154,20 +1171,27 @@ def _is_paper(adv: str, text: str, start: int) -> bool:
     Daily", "the Daily Telegraph", "the business daily said", "party daily
     Granma"."""
     end = start + len(adv)
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    prev = before.group(1) if before is not None else ""
     if adv[:1].isupper():
         # Inside a sentence, a name: "China Daily said", "People's Daily",
         # "the Daily Telegraph"; but in a title ("National Geographic Daily
-        # Dozen", "Daily and Weekly Winners") the capitals say nothing.
+        # Dozen", "Daily and Weekly Winners", "How To Meditate Daily") the
+        # capitals say nothing.
         if _SENTENCE_START.search(text, max(0, start - 4), start) is not None:
             return False
-        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-        after = _PAPER_NAME.match(text, end)
-        prev = before.group(1) if before is not None else ""
-        if after is not None:
+        if _PAPER_NAME.match(text, end) is not None:
             return prev.lower() == "the" or prev.endswith(("'s", "’s"))
-        return prev[:1].isupper()
+        return prev[:1].isupper() and _LOWER_WORD_AFTER.match(text, end) is not None
     if _PAPER_VERB.match(text, end):
-        return True
+        # "the economic daily said", "the Haaretz daily reported"; but
+        # "commuters who travel daily said" is how often
+        return (
+            prev.lower() in ("the", "a", "an")
+            or prev[:1].isupper()
+            or prev.lower().endswith(_PAPER_ADJECTIVE_ENDINGS)
+            or prev.lower() in _PAPER_ADJECTIVES
+        )
     # "according to the daily."
     return text.endswith("the ", max(0, start - 4), start) and text[end : end + 1] in (",", ".")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PAST", "FUTURE", "PRESENT", "clause_bounds", "tense_of"]
+__all__ = ["PAST", "FUTURE", "PRESENT", "clause_bounds", "core_tense_of", "tense_of"]
 
 PAST = "past"
 FUTURE = "future"
@@ -35,7 +35,7 @@ _CUT = re.compile(
     r"|(?<=[\"“”'`])(?:(?<=[\"“”])|(?<=')'|(?<=`)`)"
     # a word that starts a clause
     r"|(?<=[twba])(?<!\w[twba])"
-    r"(?:(?<=t)hat|(?<=w)(?:hich|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
+    r"(?:(?<=t)hat|(?<=w)(?:hich|hose|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
 )
 # Softer cuts: tried first, and given up when the smaller clause shows no tense
 # ("reached a deal last week and will review it" versus "stepped down as
@@ -109,13 +109,53 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
     lo = max(0, start - reach)
     left = lo
     for m in _CUT.finditer(text, lo, start):
-        left = m.end()
+        if not _short_quote(text, m.start()):
+            left = m.end()
     hi = min(len(text), end + reach)
-    after = _CUT.search(text, end, hi)
-    right = after.start() if after else hi
+    right = hi
+    pos = end
+    while (after := _CUT.search(text, pos, hi)) is not None:
+        if not _short_quote(text, after.start()):
+            right = after.start()
+            break
+        pos = after.end()
     return left, right
 
 
+_QUOTE_MARKS = "\"“”'`"
+# A quotation of at most three words ("Galaxy", "in protest", "before
+# summer.") is a name or a phrase inside the clause, not a quote of its own.
+_SHORT_AFTER = re.compile(r"[\"“”'`]{1,2}[^\"“”`\n]{0,40}?[\"“”'`]")
+_SHORT_WORDS = 3
+
+
+def _short_quote(text: str, at: int) -> bool:
+    """Whether the cut at ``at`` is a quotation mark of a short quotation."""
+    if text[at] not in _QUOTE_MARKS:
+        return False
+    mark = text[at : at + 2] if text[at : at + 2] in ("''", "``") else text[at]
+    before = text[at - 1 : at]
+    opening = mark == "``" or mark == "“" or (mark != "''" and (not before or before.isspace()))
+    if opening:
+        m = _SHORT_AFTER.match(text, at)
+        inside = m.group()[len(mark) : -1] if m else None
+    else:
+        # the opening mark of the quotation this one closes
+        lo = max(0, at - 42)
+        inside = None
+        for q in range(at - 1, lo - 1, -1):
+            if text[q] in '"“`' or text[q : q + 2] == "''" and q + 1 < at:
+                inside = text[q + 1 : at].lstrip("`'")
+                break
+            if text[q] == "\n":
+                break
+    return inside is not None and len(inside.split()) <= _SHORT_WORDS
+
+
+_WEEKDAY_START = re.compile(
+    r"(?i)(?:(?:early|late|last|next|this|on)\s{1,3})?"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)(?:day|night|morrow)"
+)
 _RELATIVE_START = re.compile(r"(?<![A-Za-z])(?:who|which|whose)\Z")
 # A comma, then an attribution: ", an official from the group said".
 _ATTRIBUTION = re.compile(
@@ -144,14 +184,57 @@ _SIGNAL_WORDS = (
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
 
-def _classify(words: list[str], i: int, left: bool = True) -> str | None:
-    """The tense that word ``i`` signals, looking one word around it;
-    ``left`` when it and the next word both come before the expression."""
+# Verbs after "due to" that make it a plan ("due to start"); any other word
+# makes it a cause ("due to fog", "due to injuries").
+_DUE_TO_VERBS = frozenset(
+    """
+    be start begin open close end meet arrive leave return visit hold take sign expire
+    finish resume vote announce attend travel launch release publish deliver face make
+    give hear decide report rule issue run come go appear speak address testify retire
+    step complete reopen hand submit present unveil play fly sit convene take
+    """.split()
+)
+# Words before "starts", "ends", "meet" that make them nouns: "a strong start",
+# "loose ends", "odds and ends", "a track meet".
+_NOT_SUBJECT = frozenset(
+    "strong weak good bad slow fast flying false fresh new early late loose odd odds both "
+    "dead split head track swim athletics field indoor outdoor shaky solid poor bright "
+    "promising brisk quick rocky".split()
+)
+# Nouns of an occasion after "ahead of": "ahead of the presidential election in December".
+_OCCASIONS = frozenset(
+    """
+    election elections vote polls poll summit talks meeting meetings visit final match game
+    holiday holidays deadline ballot referendum hearing trial conference launch release
+    announcement festival celebrations games olympics cup season weekend arrival opening
+    session sessions report data figures results inauguration ceremony congress tour
+    """.split()
+)
+
+
+def _ahead_of_date(words: list[str], k: int, n: int) -> bool:
+    """Whether "ahead of" (its object starting at word ``k``) looks to a time:
+    the expression right after it ("ahead of Thursday's vote", "ahead of the
+    weekend") or an occasion on the way to it ("ahead of the election in
+    December"); not "ahead of her rival" or "ahead of schedule"."""
+    between = words[k:n]
+    if len(between) > 4:
+        return False
+    if not between or between == ["the"]:
+        return True
+    return any(w in _OCCASIONS for w in between)
+
+
+def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | None:
+    """The tense that word ``i`` signals, looking one word around it; the
+    first ``n`` words come before the expression, and ``month`` says it is
+    not a weekday or a day word."""
     w = words[i]
     if w not in _SIGNAL_WORDS and not w.endswith(_SIGNAL_ENDINGS):
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
     prev = words[i - 1] if i > 0 else ""
+    left = i + 1 < n  # the word and the next one both before the expression
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
     if w in _MODALS and prev not in ("a", "the", "in"):
@@ -161,26 +244,37 @@ def _classify(words: list[str], i: int, left: bool = True) -> str | None:
         return PAST if nxt == "have" else FUTURE
     if w in ("soon", "early") and prev == "as" and nxt == "as":
         return FUTURE  # "as soon as Tuesday", "as early as Tuesday"
+    after_to = words[i + 2] if i + 2 < len(words) else ""
     if (w, nxt) in _FUTURE_PHRASES:
-        if w == "due" and i + 2 < len(words) and words[i + 2] in _NOT_VERB_BEFORE:
-            return None  # "due to the rain", "due to a strike": a cause, not a plan
-        if w == "due" and i + 2 < len(words) and words[i + 2].endswith("s"):
-            return None  # "pulled out due to injuries"
+        if w == "due" and after_to not in _DUE_TO_VERBS:
+            return None  # "due to the rain", "due to injuries": a cause, not a plan
         # "had been due to expire": a future seen from a past point
         return PAST if prev in ("was", "were", "been", "had") else FUTURE
     if w in _FUTURE_SINGLE:
         return FUTURE
-    if w in ("set", "due") and nxt == "for" and prev not in _PAST_AUX:
-        return FUTURE  # "a summit set for April", "talks due for Monday"
-    if w in _SCHEDULE and prev not in _NOT_VERB_BEFORE:
-        return FUTURE
-    if w in _SCHEDULE_PLURAL and prev not in _NOT_VERB_BEFORE and prev not in _PRESENT_AUX:
-        return FUTURE
-    if w == "ahead" and nxt == "of" and left:
-        return FUTURE  # "ahead of Thursday's election"
-    if w in _COMMITTED and nxt == "to" and left:
+    if (
+        w in ("set", "due")
+        and nxt in (("for",) if w == "set" else ("for", "in", "on", "by"))
+        and prev not in _PAST_AUX
+        and not prev.endswith("ed")
+    ):
+        return FUTURE  # "a summit set for April", "an election due in December"
+    if w in _SCHEDULE and prev not in _NOT_VERB_BEFORE and prev not in _NOT_SUBJECT:
+        return FUTURE  # "the trial resumes on Monday"
+    if (
+        w in _SCHEDULE_PLURAL
+        and prev not in _NOT_VERB_BEFORE
+        and prev not in _NOT_SUBJECT
+        and prev not in _PRESENT_AUX
+    ):
+        return FUTURE  # "he and Arafat meet on Monday" (not "a track meet")
+    if w == "ahead" and nxt == "of" and left and _ahead_of_date(words, i + 2, n):
+        return FUTURE  # "ahead of Thursday's election", "ahead of the weekend"
+    if w in _COMMITTED and nxt == "to" and left and after_to not in _NOT_VERB_BEFORE and month:
         # "has decided to admit them in March": what was decided lies ahead
-        # (but "on Thursday agreed to ..." dates the agreeing)
+        # (but "on Thursday agreed to ..." dates the agreeing, "agreed to a
+        # ceasefire" has no verb after "to", and in "voted to confirm him on
+        # Friday" a near weekday is the vote's)
         return FUTURE
     if w in _PAST_AUX:
         if nxt in ("expected", "scheduled", "due", "set", "going", "to"):
@@ -228,18 +322,34 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     the soft clause (cut at "and" and "but"), then in the whole clause.
     """
     found, whole = _tense_within(text, start, end, _REACH_CHARS, _REACH_WORDS)
-    if found is None and not whole:
-        # Nothing near: a long clause may still say it further out ("In
-        # January, a week after the anniversary of ..., a bomb killed ...").
+    if found is None and not whole and _fronted(text, start):
+        # Nothing near a date that opens its sentence: a long clause may
+        # give its verb further on ("In January, a week after the
+        # anniversary of ..., a bomb killed ...").
         found, _ = _tense_within(text, start, end, _FAR_CHARS, _FAR_WORDS)
     return found
 
 
+def core_tense_of(text: str, start: int, end: int) -> str | None:
+    """The tense of the clause itself, never of a trailing attribution
+    (", officials said")."""
+    return _tense_within(text, start, end, _REACH_CHARS, _REACH_WORDS, core=True)[0]
+
+
+_SENTENCE_OPENING = re.compile(r"(?:\A|[.!?\n][\"'’”)]?\s{1,3})(?:[A-Za-z]{1,12}\s{1,3}){0,3}\Z")
+
+
+def _fronted(text: str, start: int) -> bool:
+    """Whether at most three words stand between the sentence's start and ``start``."""
+    return _SENTENCE_OPENING.search(text, max(0, start - 60), start) is not None
+
+
 def _tense_within(
-    text: str, start: int, end: int, chars: int, reach: int
+    text: str, start: int, end: int, chars: int, reach: int, core: bool = False
 ) -> tuple[str | None, bool]:
     """The tense found within ``reach`` words and ``chars`` characters, and
-    whether that window held the whole clause (so a wider one adds nothing)."""
+    whether that window held the whole clause (so a wider one adds nothing);
+    ``core`` always leaves out a trailing attribution."""
     left, right = clause_bounds(text, start, end, reach=chars)
     cut_short = False
     if chars == _REACH_CHARS and _RELATIVE_START.search(text, max(0, left - 6), left):
@@ -251,10 +361,10 @@ def _tense_within(
             right = comma
             cut_short = True
     before = _WORD.findall(text[left:start].lower())
-    if len(before) > 2:
+    if core or any(w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS) for w in before):
         # "will resume in May, an official said": the attribution's tense is
-        # not the event's (but in "In February, scientists said ..." the
-        # fronted date is the saying's)
+        # not the event's (but in "In a speech in March, the president
+        # said ..." the fronted date, with no verb before it, is the saying's)
         said = _ATTRIBUTION.search(text, end, right)
         if said is not None:
             right = said.start()
@@ -271,10 +381,10 @@ def _tense_within(
         # "effective Feb. 1": a change either side of today, the nearer
         return PRESENT, True
     words = before + after[:reach]
-    return _search(words, len(before)), whole
+    return _search(words, len(before), _WEEKDAY_START.match(text, start) is None), whole
 
 
-def _search(words: list[str], n: int) -> str | None:
+def _search(words: list[str], n: int, month: bool = True) -> str | None:
     """The tense the nearest word that shows one signals; the word list holds
     ``n`` words before the expression and the rest after it."""
     soft_lo = max((i + 1 for i in range(n) if words[i] in _SOFT_WORDS), default=0)
@@ -285,11 +395,11 @@ def _search(words: list[str], n: int) -> str | None:
         li, ri = n - 1, n
         while li >= lo or ri < hi:
             if li >= lo and not (again and li >= soft_lo):
-                tense = _classify(words, li, li + 1 < n)
+                tense = _classify(words, li, n, month)
                 if tense is not None:
                     return tense
             if ri < hi and not (again and ri < soft_hi):
-                tense = _classify(words, ri, False)
+                tense = _classify(words, ri, n, month)
                 if tense is not None:
                     return tense
             li -= 1
