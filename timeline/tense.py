@@ -109,13 +109,13 @@ def clause_bounds(text: str, start: int, end: int, reach: int = 200) -> tuple[in
     lo = max(0, start - reach)
     left = lo
     for m in _CUT.finditer(text, lo, start):
-        if not _short_quote(text, m.start()):
+        if text[m.start()] not in _QUOTE_MARKS or not _short_quote(text, m.start()):
             left = m.end()
     hi = min(len(text), end + reach)
     right = hi
     pos = end
     while (after := _CUT.search(text, pos, hi)) is not None:
-        if not _short_quote(text, after.start()):
+        if text[after.start()] not in _QUOTE_MARKS or not _short_quote(text, after.start()):
             right = after.start()
             break
         pos = after.end()
@@ -361,13 +361,14 @@ def _tense_within(
             right = comma
             cut_short = True
     before = _WORD.findall(text[left:start].lower())
-    if core or any(w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS) for w in before):
+    said = _ATTRIBUTION.search(text, end, right)
+    if said is not None and (
+        core or any(w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS) for w in before)
+    ):
         # "will resume in May, an official said": the attribution's tense is
         # not the event's (but in "In a speech in March, the president
         # said ..." the fronted date, with no verb before it, is the saying's)
-        said = _ATTRIBUTION.search(text, end, right)
-        if said is not None:
-            right = said.start()
+        right = said.start()
     after = _WORD.findall(text[end:right].lower())
     whole = (
         not cut_short
