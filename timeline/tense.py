@@ -363,11 +363,15 @@ def _tense_within(
     before = _WORD.findall(text[left:start].lower())
     said = _ATTRIBUTION.search(text, end, right)
     if said is not None and (
-        core or any(w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS) for w in before)
+        core
+        or any(w in _SIGNAL_WORDS or w.endswith(_SIGNAL_ENDINGS) for w in before)
+        or (left > 0 and text[left - 1] in _QUOTE_MARKS)
     ):
         # "will resume in May, an official said": the attribution's tense is
-        # not the event's (but in "In a speech in March, the president
-        # said ..." the fronted date, with no verb before it, is the saying's)
+        # not the event's, nor after a quotation ("... erosions'' after the
+        # July 1 handover, the spokesman said"); but in "In a speech in
+        # March, the president said ..." the fronted date, with no verb
+        # before it, is the saying's
         right = said.start()
     after = _WORD.findall(text[end:right].lower())
     whole = (
