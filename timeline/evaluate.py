@@ -341,7 +341,7 @@ class Report:
 
 
 # Spellings of one value that corpora use beside the canonical TIMEX3 form.
-_UNSPECIFIED_TAIL = re.compile(r"(?:-XX)+\Z")
+_YEAR_UNSPECIFIED = re.compile(r"\A(\d{4})(?:-XX)+\Z")
 _WEEKDAY_TAIL = re.compile(r"(?<=\d{4}-\d\d-\d\d)-WXX-\d")
 _SHORT_WEEK = re.compile(r"-W(\d)(?!\d)")
 _HOUR_ONLY = re.compile(r"T(\d\d)\Z")
@@ -355,9 +355,7 @@ def _canonical_notation(value: str) -> str:
     m = _DECADE_X.match(value)
     if m:
         value = m.group(1) or m.group(2)
-    if re.match(r"\A\d{4}(?:-XX)+\Z", value):
-        value = _UNSPECIFIED_TAIL.sub("", value)
-    return value
+    return _YEAR_UNSPECIFIED.sub(r"\1", value)
 
 
 def same_in_other_notation(gold: str, ours: str) -> bool:

@@ -244,7 +244,6 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             and x.unit in ("hour", "minute", "second")
             and prev is not None
             and prev.interval is not None
-            and prev.grain is not None
             and prev.grain in (Grain.DAY, Grain.PART_OF_DAY, Grain.HOUR, Grain.MINUTE)
         ):
             # "Several hours later" after "Monday" or "7 a.m. Monday": that day

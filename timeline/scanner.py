@@ -978,8 +978,7 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     shift, anaphoric = _rel(g, t)
     if g.get("qyrel") or g.get("qyrel2"):
         # "this year's third quarter", "the first quarter of next year"
-        rel = _norm(g.get("qyrel") or g.get("qyrel2") or "").replace("the ", "")
-        offset = {"this": 0, "last": -1, "next": 1}[rel]
+        offset = {"this": 0, "last": -1, "next": 1}[_norm(g.get("qyrel") or g.get("qyrel2") or "")]
         return E.Period(kind, n, None, None, False, year_offset=offset), None
     if g.get("qago"):
         # "the year-ago third quarter": the same quarter a year before
@@ -1007,11 +1006,14 @@ _MONEY_WORDS = re.compile(
 )
 
 
+_OF_AFTER = re.compile(r"\s{1,3}of\b")
+
+
 def _is_game_period(text: str, start: int, length: int) -> bool:
     """Whether the half or quarter at ``start`` is one of a game: a sports word
     near it, no money word, and no "of" after it ("the second half of 2006")."""
     end = start + length
-    if re.match(r"\s{1,3}of\b", text[end : end + 8]):
+    if _OF_AFTER.match(text, end):
         return False
     lo, hi = max(0, start - 80), min(len(text), end + 80)
     return (
@@ -1166,11 +1168,19 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’-]*)[ \t]{1,3}\Z")
 _SENTENCE_START = re.compile(r"(?:\A|[.!?\"'`“”‘’(\n]\s{0,3})\Z")
 
 
-def _is_paper(adv: str, text: str, start: int) -> bool:
-    """Whether "daily" or "weekly" at ``start`` names a newspaper: "China
-    Daily", "the Daily Telegraph", "the business daily said", "party daily
-    Granma"."""
+def _is_paper(adv: str, text: str, start: int, t: Tables) -> bool:
+    """Whether the set adverb at ``start`` names a publication: a lower-case
+    one before a capitalised name ("the party daily Granma"), and "daily" or
+    "weekly" as a paper ("China Daily", "the Daily Telegraph", "the business
+    daily said")."""
     end = start + len(adv)
+    if adv[:1].islower():
+        name = _PAPER_NAME.match(text, end)
+        word = _norm(name.group(1)) if name is not None else ""
+        if word and not (word in t["weekdays"] or word in t["months"] or word in _NOT_PAPER):
+            return True
+    if _norm(adv) not in ("daily", "weekly"):
+        return False
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
     prev = before.group(1) if before is not None else ""
     if adv[:1].isupper():
@@ -1199,13 +1209,8 @@ def _is_paper(adv: str, text: str, start: int) -> bool:
 def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("adv"):
         adv = g["adv"] or ""
-        if _norm(adv) in ("daily", "weekly") and _is_paper(adv, text, start):
+        if _is_paper(adv, text, start, t):
             return None
-        if adv[:1].islower():
-            name = _PAPER_NAME.match(text, start + len(adv))
-            word = _norm(name.group(1)) if name is not None else ""
-            if word and not (word in t["weekdays"] or word in t["months"] or word in _NOT_PAPER):
-                return None
         info = t["sets"][_norm(adv)]
         return E.SetExpr(str(info["value"]), str(info["quant"])), None
     if g.get("wdpl"):

@@ -130,9 +130,8 @@ _SHORT_WORDS = 3
 
 
 def _short_quote(text: str, at: int) -> bool:
-    """Whether the cut at ``at`` is a quotation mark of a short quotation."""
-    if text[at] not in _QUOTE_MARKS:
-        return False
+    """Whether the quotation mark at ``at`` (callers check that it is one)
+    opens or closes a short quotation."""
     mark = text[at : at + 2] if text[at : at + 2] in ("''", "``") else text[at]
     before = text[at - 1 : at]
     opening = mark == "``" or mark == "“" or (mark != "''" and (not before or before.isspace()))
@@ -191,7 +190,7 @@ _DUE_TO_VERBS = frozenset(
     be start begin open close end meet arrive leave return visit hold take sign expire
     finish resume vote announce attend travel launch release publish deliver face make
     give hear decide report rule issue run come go appear speak address testify retire
-    step complete reopen hand submit present unveil play fly sit convene take
+    step complete reopen hand submit present unveil play fly sit convene
     """.split()
 )
 # Words before "starts", "ends", "meet" that make them nouns: "a strong start",
