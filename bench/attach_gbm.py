@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import train_attach as T  # noqa: E402
 
-from timeline.ranker import Model  # noqa: E402
+from timeline.attach.ranker import Model  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

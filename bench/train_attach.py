@@ -1,4 +1,4 @@
-"""Train the event tagger and the attachment ranker (``timeline/data/attach.json``).
+"""Train the event tagger and the attachment ranker (``timeline/attach/weights.json``).
 
     python bench/train_attach.py [--corpora ../shared/corpora] [--folds 5] [--write]
 
@@ -7,7 +7,7 @@
    tags, which it never sees.
 2. The examples: every TIMEX3 of tbaq-cleaned that a TLINK ties to an EVENT in
    the same sentence (the set ``timeline eval --events`` scores), with the
-   candidate words and features that :func:`timeline.events.candidates`
+   candidate words and features that :func:`timeline.attach.attacher.candidates`
    gives at run time, so training and use share one code path.
 3. A softmax ranker trained with AdaGrad and L2 (the mean of five example
    orders), cross-validated by document
@@ -26,9 +26,11 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from timeline.event_eval import anchored_mentions, read_events
-from timeline.events import _WORD, Tagging, _is_verb, candidates
-from timeline.ranker import Model, token_features
+from timeline.attach.attacher import Tagging, candidates
+from timeline.attach.ranker import Model, token_features
+from timeline.attach.words import WORD as _WORD
+from timeline.attach.words import is_verb as _is_verb
+from timeline.evaluation.events import anchored_mentions, read_events
 
 Rows = list[tuple[list[str], bool]]
 
@@ -232,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="diagnostic: give the ranker TimeBank's gold EVENT tags (cross-validation only)",
     )
-    ap.add_argument("--write", action="store_true", help="write timeline/data/attach.json")
+    ap.add_argument("--write", action="store_true", help="write timeline/attach/weights.json")
     args = ap.parse_args(argv)
     root = Path(args.corpora)
     silver = [r for rows in tagger_rows(root / "te3-silver").values() for r in rows]
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             "tagger": tagger,
             "ranker": {f: round(v, 4) for f, v in sorted(weights.items())},
         }
-        path = Path(__file__).resolve().parents[1] / "timeline/data/attach.json"
+        path = Path(__file__).resolve().parents[1] / "timeline/attach/weights.json"
         text = json.dumps(out, sort_keys=True, separators=(",", ":"))
         path.write_text(text.replace(',"', ',\n"') + "\n", "utf-8")
         print(f"wrote {path}")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from timeline.scanner import grammar, scan
+from timeline.find import grammar, scan
 
 # No per-example deadline: CI machines are shared and timing is not what the
 # properties are about (speed is checked by bench/, against a peer).

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import timeline
-from timeline.scanner import grammar
+from timeline.find import grammar
 
 SPEC = tomllib.loads((Path(__file__).parent / "cases.toml").read_text("utf-8"))
 CASES: list[dict[str, Any]] = SPEC["case"]

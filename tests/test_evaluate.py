@@ -1,4 +1,4 @@
-"""Tests for the TempEval-3 style evaluation module (timeline.evaluate)."""
+"""Tests for the TempEval-3 style evaluation module (timeline.evaluation)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from timeline.evaluate import (
+from timeline.evaluation.tempeval import (
+    format_report,
+    run_eval,
+    score,
+)
+from timeline.evaluation.timeml import (
     Document,
     DocumentError,
     Timex,
     dct_argument,
     find_documents,
-    format_report,
     read_cat,
     read_document,
     read_timeml,
-    run_eval,
-    score,
 )
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -543,7 +545,7 @@ def test_cli_eval_whole_text(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     ],
 )
 def test_same_in_other_notation(gold: str, ours: str, same: bool) -> None:
-    from timeline.evaluate import same_in_other_notation
+    from timeline.evaluation.tempeval import same_in_other_notation
 
     assert same_in_other_notation(gold, ours) is same
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import timeline
-from timeline.events import Timeline
+from timeline.io.serialize import timeline_from_dict, timeline_to_dict
 from timeline.model import CONVERSE
-from timeline.serialize import timeline_from_dict, timeline_to_dict
+from timeline.order import Timeline
 
 PUB = "2025-01-22"
 

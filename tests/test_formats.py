@@ -20,18 +20,16 @@ import pytest
 
 import timeline
 from timeline.cli import example_text
-from timeline.formats import (
+from timeline.io.formats import (
     FORMATS,
     JSON_SCHEMA,
     JSONL_SCHEMA,
-    RECORD_COLUMNS,
     ArticleResult,
     render,
     split_timeml,
-    to_pandas,
-    to_records,
 )
-from timeline.serialize import event_from_dict, mention_from_dict
+from timeline.io.serialize import event_from_dict, mention_from_dict
+from timeline.order import RECORD_COLUMNS, to_pandas, to_records
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "docs" / "schema"
@@ -135,7 +133,7 @@ def test_byte_identical_across_hash_seeds(corpus: list[ArticleResult]) -> None:
         "import hashlib, json, sys\n"
         "sys.path.insert(0, sys.argv[1])\n"
         "import test_formats as t\n"
-        "from timeline.formats import FORMATS, render\n"
+        "from timeline.io.formats import FORMATS, render\n"
         "ex = t.result('<example>', t.example_text(), source='dateline')\n"
         "tr = t.result(t.TRICKY_ID, t.TRICKY, t.dt.date(2025, 1, 24))\n"
         "gen = [t.result(f'gen-{i}.txt', x) for i, x in enumerate(t.generated_texts())]\n"
@@ -344,7 +342,7 @@ def test_timeml_round_trip(corpus: list[ArticleResult]) -> None:
 def test_timeml_reads_back_with_evaluate(
     tmp_path: Path, example: ArticleResult, tricky: ArticleResult
 ) -> None:
-    from timeline.evaluate import read_timeml
+    from timeline.evaluation.timeml import read_timeml
 
     for name, r in (("example", example), ("tricky", tricky)):
         path = tmp_path / f"{name}.tml"

@@ -23,7 +23,7 @@ import pytest
 
 import timeline
 from timeline.cli import example_text
-from timeline.formats import ArticleResult, render
+from timeline.io.formats import ArticleResult, render
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOT = REPO / "docs" / "img" / "example-timeline.png"

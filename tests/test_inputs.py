@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.inputs import InputDoc, InputError, iter_inputs
+from timeline.io.inputs import InputDoc, InputError, iter_inputs
 
 # A hand-written article page: navigation and footer around the story, the
 # publish date only in the <meta> element.
@@ -269,7 +269,7 @@ def test_html_without_the_extra_installed(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_inputs_feed_the_formats(tree: Path) -> None:
     import timeline
-    from timeline.formats import ArticleResult, render
+    from timeline.io.formats import ArticleResult, render
 
     results = []
     for d in docs(read(str(tree), glob="*.txt")):

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import timeline
-from timeline.calendar import add_months, interval_for, shift, start_of, value_for
-from timeline.events import Timeline
+from timeline.io.serialize import event_from_dict, event_to_dict, mention_from_dict, mention_to_dict
 from timeline.model import Grain
-from timeline.serialize import event_from_dict, event_to_dict, mention_from_dict, mention_to_dict
+from timeline.order import Timeline
+from timeline.resolve.calendar import add_months, interval_for, shift, start_of, value_for
 
 from .strategies import dates, grains, mentions, texts_with_dates, units, weekday_names
 

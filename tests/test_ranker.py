@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import timeline
-from timeline import ranker
-from timeline.events import _WORD, Tagging, _is_verb, attach_one, candidates
+from timeline.attach import ranker
+from timeline.attach.attacher import Tagging, attach_one, candidates
+from timeline.attach.words import WORD as _WORD
+from timeline.attach.words import is_verb as _is_verb
 
 PUB = "2025-01-22"
 
@@ -48,7 +50,7 @@ def test_tagger_finds_event_words(text: str, events: list[str], not_events: list
 
 
 def test_model_file_records_its_training() -> None:
-    raw = resources.files("timeline").joinpath("data/attach.json").read_text("utf-8")
+    raw = resources.files("timeline.attach").joinpath("weights.json").read_text("utf-8")
     data = json.loads(raw)
     assert set(data) >= {"tagger", "ranker", "cross_validated", "trained_on"}
     assert 0.0 < data["cross_validated"] < 1.0

@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 import timeline
-from timeline.scanner import grammar, scan
+from timeline.find import grammar, scan
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_bad_published_raises_value_error_naming_it(bad: object) -> None:
         dt.datetime(2025, 1, 22, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
     ],
 )
-def test_published_forms(good: timeline.api.Published) -> None:
+def test_published_forms(good: timeline.options.Published) -> None:
     (m,) = timeline.extract("Talks were held on Friday.", good)
     assert m.value == "2025-01-17"
 
@@ -148,7 +148,7 @@ def test_optional_groups_as_branches_match_the_same() -> None:
     """Each rule, with its optional groups rewritten as alternations, finds
     the same spans and groups as written."""
     from tests.strategies import DATE_PHRASES
-    from timeline.scanner import _optional_as_branch
+    from timeline.find.grammar import _optional_as_branch
 
     g = grammar()
     text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)
@@ -164,7 +164,7 @@ def test_prefixes_allow_every_match() -> None:
     """Each rule's prefixes allow the text at each of its matches, so that
     the router never leaves out a rule that would match."""
     from tests.strategies import DATE_PHRASES
-    from timeline._first import NON_ASCII, prefixes
+    from timeline.find.prefixes import NON_ASCII, prefixes
 
     g = grammar()
     text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)
@@ -187,7 +187,7 @@ def test_prefixes_allow_every_match() -> None:
 def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
     from pathlib import Path
 
-    from timeline.evaluate import find_documents, read_document
+    from timeline.evaluation.timeml import find_documents, read_document
 
     g = grammar()
     master, ungated = g.regex, g.ungated

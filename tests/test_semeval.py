@@ -1,4 +1,4 @@
-"""Tests for the SemEval-2015 Task 4 entity timelines (timeline.semeval)."""
+"""Tests for the SemEval-2015 Task 4 entity timelines (timeline.io.semeval, timeline.evaluation.semeval)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from timeline.model import Grain, Interval, TimeValue
-from timeline.semeval import (
-    UNDATED,
+from timeline.evaluation.semeval import (
     Scores,
+    eval_main,
+    locate,
+    run,
+    score,
+    temporal_awareness,
+)
+from timeline.io.cat import read_cat_document, text_document
+from timeline.io.semeval import (
+    UNDATED,
     Settings,
     TimelineLine,
     date_key,
@@ -18,18 +25,12 @@ from timeline.semeval import (
     dump_main,
     entity_pattern,
     entity_timeline,
-    eval_main,
     format_timeline,
-    locate,
     parse_timeline,
-    read_cat_document,
     read_timeline,
-    run,
-    score,
-    temporal_awareness,
-    text_document,
     timeline_file_name,
 )
+from timeline.model import Grain, Interval, TimeValue
 
 TRIAL = (
     Path(__file__).resolve().parents[2] / "shared" / "corpora" / "semeval2015-task4-timeline-trial"

@@ -5,9 +5,10 @@
 ['2025-01-17']
 """
 
-from .api import Options, build, extract, parse_published
-from .events import Timeline
+from .api import build, extract
 from .model import Direction, Event, Grain, Interval, Mention, Provenance, TimeValue
+from .options import Options, parse_published
+from .order import Timeline
 
 __all__ = [
     "Direction",

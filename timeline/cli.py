@@ -14,10 +14,11 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from importlib import resources
 
-from .api import Options, build, parse_published
-from .dateline import detect_published
-from .formats import FORMATS, ArticleResult, render
-from .inputs import InputDoc, InputError, iter_inputs
+from .api import build
+from .io.dateline import detect_published
+from .io.formats import FORMATS, ArticleResult, render
+from .io.inputs import InputDoc, InputError, iter_inputs
+from .options import Options, parse_published
 
 __all__ = ["main"]
 
@@ -179,7 +180,7 @@ def _dump_semeval(args: argparse.Namespace) -> int:
     if not args.entity:
         print("timeline dump: --format semeval needs --entity NAME", file=sys.stderr)
         return 2
-    from .semeval import dump_main
+    from .io.semeval import dump_main
 
     content, errors, status = dump_main(args.files, args.entity, published=args.published)
     for msg in errors:
@@ -191,7 +192,7 @@ def _dump_semeval(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     if args.timelines is not None:
-        from .semeval import eval_main
+        from .evaluation.semeval import eval_main
 
         out, code = eval_main(args.timelines, args.entity, fmt=args.format, output_dir=args.write)
         (sys.stdout if code == 0 else sys.stderr).write(out)
@@ -200,12 +201,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print("timeline eval: give CORPUS_DIR or --timelines DIR", file=sys.stderr)
         return 2
     if args.events:
-        from .event_eval import run_events
+        from .evaluation.events import run_events
 
         report, code = run_events(args.corpus, errors=args.errors)
         sys.stdout.write(report)
         return code
-    from .evaluate import run_eval
+    from .evaluation.tempeval import run_eval
 
     domain = {"narratives": "narrative"}.get(args.domain, args.domain)
     report, code = run_eval(

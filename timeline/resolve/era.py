@@ -18,8 +18,8 @@ import re
 
 import attrs
 
+from ..model import Grain, TimeValue
 from .calendar import SEASON_START, interval_for
-from .model import Grain, TimeValue
 
 __all__ = ["track"]
 

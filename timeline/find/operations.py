@@ -1,569 +1,45 @@
-"""Finding: compile the rules in ``data/en.toml`` into one linear-time scanner.
+"""The operations the rules of ``en.toml`` map to.
 
-The scanner knows words and patterns but nothing about calendars.  Each match
-becomes a :class:`Candidate`: the span, the rule that fired, a modifier, an
-explicit direction if the words gave one, and an unresolved expression from
-:mod:`timeline.expr`.
-
-All rules are joined into one regular expression, compiled once at first use.
-Each rule's pattern uses only bounded quantifiers, so every match attempt
-costs at most a constant and a scan is linear in the length of the text.
+Each rule names one operation (``op = "date"``, ``"shift"``, ``"offset"`` ...).
+An operation reads the named groups of one match and returns the unresolved
+expression (:mod:`timeline.find.expressions`) and the direction the words
+fixed, if any; or ``None`` when the match is no temporal expression after
+all ("a track meet", "China Daily").  Operations know words, never calendars.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib import resources
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import attrs
+from . import expressions as E
+from .expressions import Candidate
 
-from . import expr as E
-from ._first import NON_ASCII, Column, Prefix, analyse
+__all__ = [
+    "ARTICLE_COMPOUND",
+    "OPS",
+    "RANGE_OPS",
+    "Groups",
+    "Tables",
+    "duration_value",
+    "modifier",
+    "norm",
+    "number",
+]
 
-__all__ = ["Candidate", "Grammar", "grammar", "scan"]
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
-_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
 _SPACES = re.compile(r"\s+")
 
 
-@attrs.frozen(slots=True)
-class Candidate:
-    """One match of one rule, before resolution."""
-
-    start: int
-    end: int
-    rule: str
-    expr: E.Expr
-    mod: str | None = None
-    # -1 / +1 when the words themselves fixed the direction ("last", "next",
-    # "ago", "in two weeks"), None otherwise.
-    direction: int | None = None
-    # Non-empty when the rule applies only in some domains ("narrative").
-    domains: frozenset[str] = frozenset()
-    # +1 when a preposition makes a date lean ahead without fixing it
-    # ("by Jan. 14": usually a deadline to come, sometimes one just passed).
-    lean: int = 0
-
-
-@attrs.frozen
-class Rule:
-    name: str
-    op: str
-    pattern: str
-    example: str
-    groups: tuple[tuple[str, str], ...]
-    # The domains a rule applies in; empty for every domain.
-    domains: frozenset[str] = frozenset()
-    # The group names split, for one C call per match in scan().
-    local_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
-    global_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
-    # The group that gives the span when it matched ("in the summer": "the summer").
-    span_group: str | None = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "local_names", tuple(local for local, _ in self.groups))
-        object.__setattr__(self, "global_names", tuple(glob for _, glob in self.groups))
-        spans = [glob for local, glob in self.groups if local == "span"]
-        object.__setattr__(self, "span_group", spans[-1] if spans else None)
-
-
-# Rules are picked by the first characters at a position: this many.
-_KEY = 6
-# Picks are cached by those characters; the cache starts over when this full.
-_MAX_PICKS = 1 << 16
-
-
-# A main rule's regex, FIRST set and prefixes.
-Part = tuple[re.Pattern[str], frozenset[str] | None, frozenset[Prefix]]
-
-
-def _bits(positions: list[int], size: int) -> int:
-    """An integer with the bits at ``positions`` set."""
-    found = bytearray((size + 7) // 8)
-    for p in positions:
-        found[p >> 3] |= 1 << (p & 7)
-    return int.from_bytes(found, "little")
-
-
-class _Router:
-    """Which main rules can match at a position, and their regexes.
-
-    Each rule has one regex of its own; a position
-    tries, in rule order, only the rules whose prefixes
-    (:func:`timeline._first.prefixes`) allow the first ``_KEY`` characters
-    there.  Trying rules one by one in order finds what one alternation of
-    all of them finds: the first rule that matches.  Every prefix of every
-    rule is a bit, so a pick is a few integer operations; picks are cached.
-    """
-
-    def __init__(self, parts: tuple[Part, ...]) -> None:
-        self._regexes = [regex for regex, _, _ in parts]
-        self._firsts = [first for _, first, _ in parts]
-        self._owner: list[int] = []  # the rule of each prefix (bit)
-        self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
-        # For each position of the key, the prefixes with each column there
-        # (None: any character).
-        having: list[dict[Column, list[int]]] = [{} for _ in range(_KEY)]
-        for index, (_, _, found) in enumerate(parts):
-            self._low.append(len(self._owner))
-            for prefix in found:
-                bit = len(self._owner)
-                self._owner.append(index)
-                for i in range(_KEY):
-                    column = prefix[i] if i < len(prefix) else None
-                    having[i].setdefault(column, []).append(bit)
-        self._low.append(len(self._owner))
-        size = len(self._owner)
-        # For each position: the prefixes allowing each character there, and
-        # those allowing any character.
-        self._allowing: list[dict[str, int]] = []
-        self._anything: list[int] = []
-        for columns in having:
-            allowing: dict[str, list[int]] = {}
-            for column, bits in columns.items():
-                for ch in column or ():
-                    allowing.setdefault(ch, []).extend(bits)
-            self._allowing.append({ch: _bits(bits, size) for ch, bits in allowing.items()})
-            self._anything.append(_bits(columns.get(None, []), size))
-        self._by_first: dict[str, int] = {}
-        self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
-
-    def pick(self, key: str) -> tuple[re.Pattern[str], ...]:
-        """The regexes of the rules that may match at a position where the
-        text begins with ``key`` (``_KEY`` characters, fewer at the end)."""
-        bits = self._first(key[0])
-        for i, ch in enumerate(key):
-            allowing = self._allowing[i]
-            allowed = allowing.get(ch, 0) | self._anything[i]
-            if not ch.isascii():
-                allowed |= allowing.get(NON_ASCII, 0)
-            bits &= allowed
-        chosen: list[int] = []
-        while bits:
-            index = self._owner[bits.bit_length() - 1]
-            chosen.append(index)
-            bits &= (1 << self._low[index]) - 1
-        found = tuple(self._regexes[index] for index in reversed(chosen))
-        if len(self.picks) >= _MAX_PICKS:
-            self.picks.clear()
-        self.picks[key] = found
-        return found
-
-    def _first(self, ch: str) -> int:
-        """The bits of the rules that can begin with ``ch`` in either case
-        (their FIRST sets, :func:`timeline._first.first_chars`)."""
-        key = ch.lower()
-        if key not in self._by_first:
-            up = key.upper()
-            bits = 0
-            for index, first in enumerate(self._firsts):
-                if first is None or key in first or up in first:
-                    bits |= (1 << self._low[index + 1]) - (1 << self._low[index])
-            self._by_first[key] = bits
-        return self._by_first[key]
-
-
-@attrs.frozen
-class Grammar:
-    """The compiled English grammar: the tables, the rules and the scanner."""
-
-    tables: Mapping[str, Mapping[str, Any]]
-    rules: tuple[Rule, ...]
-    # The source of the single master regex (all main rules behind the gate)
-    # and of the same without the gate: the reference the dispatching scanner
-    # is tested against.  Compiled only when asked for.
-    master_source: str
-    by_group: Mapping[str, Rule]
-    ungated_source: str
-    domain_only: re.Pattern[str]
-    # The gate alone, and for each main rule its renamed pattern and FIRST
-    # set: the pieces of the dispatching scanner (:class:`_Router`).
-    # These (and ``domain_only``) have their optional groups rewritten as
-    # alternations (``_optional_as_branch``), which match the same but faster.
-    # The gate finds the character before each gated position: a search for
-    # one character of a class runs in the engine's fast loop, where a
-    # look-behind would be tried at every position.
-    gate: re.Pattern[str]
-    parts: tuple[Part, ...]
-    router: _Router = attrs.field(eq=False, repr=False)
-
-    @router.default
-    def _router(self) -> _Router:
-        return _Router(self.parts)
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        """The single master regex (gate, then every main rule in order)."""
-        return re.compile(self.master_source)
-
-    @property
-    def ungated(self) -> re.Pattern[str]:
-        """Every main rule in order, tried at every position."""
-        return re.compile(self.ungated_source)
-
-    def matches(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches the master regex finds, leftmost first, never
-        overlapping; at each gated position only the rules that can begin with
-        the characters found there are tried, in order."""
-        picks = self.router.picks
-        pick = self.router.pick
-        end = 0
-        # A space before the text stands for its start (the gate's look-ahead
-        # looks no further back), so the positions come out one too far on.
-        for g in self.gate.finditer(" " + text):
-            p = g.end() - 1
-            if p < end:
-                continue  # inside the last match
-            key = text[p : p + _KEY]
-            regexes = picks.get(key)
-            if regexes is None:
-                regexes = pick(key)
-            for regex in regexes:
-                m = regex.match(text, p)
-                if m is not None:
-                    yield m
-                    end = m.end()
-                    break
-
-
 @functools.lru_cache(maxsize=8192)
-def _norm(word: str) -> str:
-    # cached: the same few words ("last", "Friday", "the past") recur
+def norm(word: str) -> str:
+    """A table key's normal form: trimmed, lower case, single spaces.
+
+    Cached: the same few words ("last", "Friday", "the past") recur.
+    """
     return _SPACES.sub(" ", word.strip().lower())
 
-
-# Tables whose words are whole expressions by themselves.
-_STANDALONE_TABLES = frozenset({"refs", "sets", "holidays", "weekdays", "months", "units"})
-# Tables used only by domain-only rules: kept out of the main gate.
-_DOMAIN_TABLES = frozenset({"narrative_refs"})
-# Tables whose words are capitalised in running text ("March" the month, not
-# "march" the verb): matched as written or in capitals, never in lower case.
-_CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
-# Tables matched exactly as their keys are written ("sat" and "Sat", never "SAT").
-_LITERAL_TABLES = frozenset({"weekday_abbrs"})
-_SIMPLE_IGNORECASE = re.compile(r"\(\?i:((?:[A-Za-z'-]|\{S\})+(?:\|(?:[A-Za-z'-]|\{S\})+)*)\)")
-
-
-def _alternation(name: str, keys: list[str]) -> str:
-    if name in _LITERAL_TABLES:
-        words = set(keys)
-    elif name in _CASED_TABLES:
-        words = {v for k in keys for v in (k, k.upper())}
-    else:
-        words = {v for k in keys for v in _variants(k)}
-    return "(?:" + _trie(words) + ")"
-
-
-def _ignorecase_to_trie(pattern: str) -> str:
-    """Rewrite ``(?i:word|word)`` groups of plain words into case-variant tries.
-
-    Case-insensitive literals defeat the regex engine's first-character
-    dispatch; a trie of the lower, Capitalised and UPPER spellings keeps it.
-    """
-
-    def sub(m: re.Match[str]) -> str:
-        words = {v for w in m.group(1).replace("{S}", " ").split("|") for v in _variants(w)}
-        return "(?:" + _trie(words) + ")"
-
-    return _SIMPLE_IGNORECASE.sub(sub, pattern)
-
-
-def _expand(
-    pattern: str, fragments: Mapping[str, str], tables: Mapping[str, Any], depth: int = 0
-) -> str:
-    if depth > 8:
-        raise ValueError(f"fragment nesting too deep in {pattern!r}")
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name.startswith("tables."):
-            return _alternation(name[7:], list(tables[name[7:]]))
-        if name in fragments:
-            return _expand(fragments[name], fragments, tables, depth + 1)
-        raise KeyError(f"unknown fragment {{{name}}} in pattern {pattern!r}")
-
-    return _PLACEHOLDER.sub(sub, _ignorecase_to_trie(pattern))
-
-
-_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
-_PLAIN = re.compile(r"[^\\\[()]+")  # up to the next escape, class or parenthesis
-
-
-def _optional_as_branch(pattern: str) -> str:
-    """Rewrite each optional group ``(...)?`` as ``(?:(...)|)``.
-
-    Both forms try the group first and then nothing, so they find the same
-    matches with the same groups.  But CPython's engine runs a quantified
-    group through a repeat context, allocated at each attempt, inside which
-    every alternative saves all group marks; an alternation with an empty
-    branch costs nothing extra.  The rules' many optional prefixes ("{MOD}?",
-    "(?:{THE})?") and the tries' optional tails are tried several times
-    faster this way.
-
-    >>> _optional_as_branch(r"(?:the\\s)?(?P<n>[0-9]+)(?:[.?)]x)?(?=a)?b??")
-    '(?:(?:the\\\\s)|)(?P<n>[0-9]+)(?:(?:[.?)]x)|)(?=a)?b??'
-    """
-    out: list[str] = []
-    opens: list[tuple[int, int]] = []  # each open group: its index in out and in pattern
-    i, n = 0, len(pattern)
-    while i < n:
-        plain = _PLAIN.match(pattern, i)
-        if plain is not None:
-            out.append(plain.group())
-            i = plain.end()
-            continue
-        ch = pattern[i]
-        step = 1
-        if ch == "\\":
-            step = 2
-        elif ch == "[":
-            j = i + 1
-            if pattern.startswith("^", j):
-                j += 1
-            if pattern.startswith("]", j):
-                j += 1  # a "]" first in a class is literal
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            step = j + 1 - i
-        elif ch == "(":
-            opens.append((len(out), i))
-        elif ch == ")":
-            at, source = opens.pop()
-            q = next((q for q in ("?", "{0,1}") if pattern.startswith(q, i + 1)), "")
-            if (
-                q
-                and not pattern.startswith(("?", "+"), i + 1 + len(q))  # lazy or possessive
-                and not pattern.startswith(_LOOKAROUND, source)
-            ):
-                group = "".join(out[at:]) + ")"
-                del out[at:]
-                out.append(f"(?:{group}|)")
-                i += 1 + len(q)
-                continue
-        out.append(pattern[i : i + step])
-        i += step
-    return "".join(out)
-
-
-def _renamer(prefix: str) -> Callable[[re.Match[str]], str]:
-    def rename(m: re.Match[str]) -> str:
-        return f"(?P<{prefix}{m.group(1)}>"
-
-    return rename
-
-
-def _load_grammar() -> Grammar:
-    raw = tomllib.loads(resources.files("timeline").joinpath("data/en.toml").read_text("utf-8"))
-    tables: dict[str, Any] = raw["tables"]
-    fragments: dict[str, str] = raw["fragments"]
-    rules: list[Rule] = []
-    parts: list[str] = []
-    extra_parts: list[str] = []
-    firsts: list[Part] = []
-    by_group: dict[str, Rule] = {}
-    for index, spec in enumerate(raw["rules"]):
-        expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
-        prefix = f"g{index}_"
-        groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
-        renamed = _GROUP.sub(_renamer(prefix), expanded)
-        rule = Rule(
-            spec["name"],
-            spec["op"],
-            expanded,
-            spec.get("example", ""),
-            groups,
-            frozenset(spec.get("domains", ())),
-        )
-        if rule.op not in _OPS:
-            raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
-        outer = f"r{index}"
-        fast = f"(?P<{outer}>{_optional_as_branch(renamed)})"
-        try:  # fail early, naming the rule
-            if rule.domains:
-                re.compile(expanded)
-                extra_parts.append(fast)
-            else:
-                regex = re.compile(rf"(?<!\w)(?:{fast})(?!\w)")
-                firsts.append((regex, *analyse(expanded, _KEY)))
-                parts.append(f"(?P<{outer}>{renamed})")
-        except re.error as exc:
-            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
-        by_group[outer] = rule
-        rules.append(rule)
-    body = "|".join(parts)
-    gate = _gate({k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {}))
-    master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
-    lowered = {name: {_norm(k): v for k, v in table.items()} for name, table in tables.items()}
-    ungated = rf"(?<!\w)(?:{body})(?!\w)"
-    # Domain-only rules are few and rare: their own small scanner, run only
-    # on documents of their domain.
-    extra = re.compile(rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)")
-    return Grammar(
-        lowered,
-        tuple(rules),
-        master,
-        by_group,
-        ungated,
-        extra,
-        re.compile(rf"\W(?={_optional_as_branch(gate)})"),
-        tuple(firsts),
-    )
-
-
-def _prefix_tree(ends: Mapping[str, Iterable[str]]) -> dict[str, Any]:
-    """The words as a tree of characters; the key "" marks a word's end and
-    holds what may follow it there."""
-    tree: dict[str, Any] = {}
-    for word, after in ends.items():
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node.setdefault("", set()).update(after)
-    return tree
-
-
-def _trie(words: set[str]) -> str:
-    """A regex for a set of literal words, factored by prefix so that the
-    engine dispatches on one character at a time instead of trying every word."""
-    tree = _prefix_tree(dict.fromkeys(words, ()))
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = []
-        optional = "" in node
-        for ch in sorted(k for k in node if k):
-            atom = r"\s{1,3}" if ch == " " else re.escape(ch)
-            branches.append(atom + emit(node[ch]))
-        if not branches:
-            return ""
-        body = (
-            branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
-        )
-        if optional:
-            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
-        return body
-
-    return emit(tree)
-
-
-def _variants(word: str) -> set[str]:
-    """Spellings of a word or phrase as running text capitalises it."""
-    first, _, rest = word.partition(" ")
-    out = {word, word.lower(), word.capitalize(), word.upper(), word.title()}
-    if rest:
-        out.add(first.lower() + " " + rest.title())
-        out.add(first.capitalize() + " " + rest.lower())
-    return out
-
-
-def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
-    """The look-ahead that a position must pass before any rule is tried.
-
-    It holds every table key (multi-word keys in full), the extra words of the
-    ``[gate]`` section, and for common short words ("the", "in", "this", and
-    every number and ordinal) the words that must follow them.  Named lists
-    ("@when") and tables ("@units") expand in place.
-    """
-    raw: dict[str, list[str]] = {k: list(v) for k, v in spec.get("followers", {}).items()}
-    for table in ("numbers", "ordinals"):
-        for key in tables[table]:
-            words = str(key).split()
-            if len(words) == 1 and not words[0][0].isdigit():
-                raw.setdefault(words[0].lower(), []).extend(raw[f"@after_{table}"])
-    followers = {k: v for k, v in raw.items() if not k.startswith("@")}
-
-    def expand(words: list[str], depth: int = 0) -> set[str]:
-        out: set[str] = set()
-        for word in words:
-            if "@" not in word:
-                out.add(word)
-                continue
-            head, _, name = word.partition("@")
-            if f"@{name}" in raw and depth < 4:
-                out.update(head + w for w in expand(raw[f"@{name}"], depth + 1))
-            else:
-                out.update(head + str(k).rstrip(".") for k in tables[name])
-        return out
-
-    phrases: set[str] = set(spec.get("words", []))
-    for name, table in tables.items():
-        for key in table:
-            key = str(key).replace("-", " ").strip()
-            first = key.split(" ")[0].lower()
-            if first in followers:
-                rest = key.partition(" ")[2]
-                if rest:
-                    followers[first].append(rest)
-                elif name in _STANDALONE_TABLES:
-                    phrases.add(key)  # "current" alone is an expression too
-            elif key:
-                phrases.add(key.rstrip("."))
-    boundary = r"(?![^\W\d_])"
-    # Words that take nearly the same followers ("the", "last", "next" ...)
-    # share one branch, with all their followers: a slightly looser gate (the
-    # rules, tried next, decide) in fewer branches.
-    groups: list[tuple[set[str], set[str]]] = []
-    for word, after in sorted(followers.items()):
-        follow = {v for p in expand(after) if p for v in _variants(p)}
-        for known, heads in groups:
-            if len(known & follow) >= _SHARED * len(known | follow):
-                known |= follow
-                heads |= _variants(word)
-                break
-        else:
-            groups.append((follow, _variants(word)))
-    # Every phrase, and the words of each branch whose heads begin with one
-    # letter only (in its cases) or whose followers are few, go into one
-    # trie, so that the engine dispatches on a word's first letter once
-    # instead of trying each branch in turn; each word ends with what must
-    # follow it (repeated after each word: hence "few").
-    ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
-    parts = [r"[0-9'’]"]
-    for follow, heads in groups:
-        tail = r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")"
-        if len({h[0].lower() for h in heads}) == 1 or len(tail) * len(heads) < _REPEATED:
-            for h in heads:
-                ends.setdefault(h, set()).add(tail)
-        else:
-            parts.append("(?:" + _trie(heads) + ")" + tail)
-    parts.insert(1, _trie_ends(ends))
-    return "|".join(parts)
-
-
-# Follower lists this alike (shared words over all words) share a gate branch.
-_SHARED = 0.9
-# A branch's followers go after each of its words in the one trie when that
-# repeats fewer characters than this.
-_REPEATED = 20_000
-
-
-def _trie_ends(ends: Mapping[str, set[str]]) -> str:
-    """Like :func:`_trie`, but each word is followed by one of its own end
-    patterns."""
-    tree = _prefix_tree(ends)
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [
-            (r"\s{1,3}" if ch == " " else re.escape(ch)) + emit(node[ch])
-            for ch in sorted(k for k in node if k)
-        ]
-        branches += sorted(node.get("", ()))
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(tree)
-
-
-@functools.cache
-def grammar() -> Grammar:
-    """The compiled grammar (built once, at first use)."""
-    return _load_grammar()
-
-
-# --- operations --------------------------------------------------------------------------------
 
 Groups = dict[str, str | None]
 Tables = Mapping[str, Mapping[str, Any]]
@@ -615,7 +91,7 @@ def number(text: str | None, tables: Tables) -> float | None:
     """Parse a number written in digits or words; ``None`` for vague amounts."""
     if text is None:
         return None
-    t = _norm(text)
+    t = norm(text)
     if t and t[0].isdigit():
         whole, half, rest = t.partition(" 1/2")
         return float(whole.replace(",", "")) + (0.5 if half and not rest else 0.0)
@@ -640,7 +116,7 @@ def _int(g: Groups, key: str) -> int | None:
 
 
 def _month(text: str, tables: Tables) -> int:
-    t = _norm(text)
+    t = norm(text)
     if t.isdigit():
         return int(t)
     if t in tables["months"]:
@@ -655,16 +131,16 @@ def _year(text: str) -> tuple[int, bool]:
     return int(t), False
 
 
-def _mod(g: Groups, tables: Tables) -> str | None:
+def modifier(g: Groups, tables: Tables) -> str | None:
     if g.get("ye"):
         return "END"  # "year-end"
     if g.get("mod"):
-        found = tables["modifiers"].get(_norm(g["mod"] or ""))
+        found = tables["modifiers"].get(norm(g["mod"] or ""))
         return str(found) if found else None
     for key in ("pos", "dpos"):
         if g.get(key):
             return _POS_MODS.get(
-                _norm(g[key] or "").rstrip("-") if _norm(g[key] or "") != "mid-" else "mid"
+                norm(g[key] or "").rstrip("-") if norm(g[key] or "") != "mid-" else "mid"
             )
     return None
 
@@ -673,7 +149,7 @@ def _rel(g: Groups, tables: Tables) -> tuple[int | None, bool]:
     rel = g.get("rel")
     if not rel:
         return None, False
-    key = _norm(rel)
+    key = norm(rel)
     if key.startswith("the "):
         key = key[4:]
     info = tables["relatives"].get(key)
@@ -683,7 +159,7 @@ def _rel(g: Groups, tables: Tables) -> tuple[int | None, bool]:
 
 
 def _weekday(text: str, tables: Tables) -> int:
-    key = _norm(text)
+    key = norm(text)
     if key in tables["weekdays"]:
         return int(tables["weekdays"][key])
     return int(tables["weekday_abbrs"][key.rstrip(".")])  # "sat", "Thurs."
@@ -695,7 +171,7 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.CalDate(-int(g["bcy"] or 0), month), None  # "April 480 BC"
     if g.get("thatyear"):
         # "August of that year": the month in the story's year (or the next one)
-        rel = _norm(g["thatyear"] or "")
+        rel = norm(g["thatyear"] or "")
         offset = (
             1
             if rel.endswith(("following", "next"))
@@ -715,7 +191,7 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None
     hour = _int(g, "hour")
     minute = _int(g, "minute")
-    pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
     wd = _weekday(g["wd"] or "", t) if g.get("wd") else None
     return E.CalDate(
         year, month, day, hour, minute, short_year=short, part_of_day=pod, weekday=wd
@@ -723,7 +199,7 @@ def _op_date(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    key = t["holidays"][_norm(g["holiday"] or "")]
+    key = t["holidays"][norm(g["holiday"] or "")]
     year = _int(g, "year")
     shift, _ = _rel(g, t)
     if "-" in key:
@@ -734,19 +210,19 @@ def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("named"):
-        hour = 0 if _norm(g["named"] or "") == "midnight" else 12
+        hour = 0 if norm(g["named"] or "") == "midnight" else 12
         minute: int | None = 0
     elif g.get("inthe"):
         hour = int(g["hour"] or 0)
         minute = None
-        if _norm(g["inthe"] or "") in ("afternoon", "evening", "night") and hour < 12:
+        if norm(g["inthe"] or "") in ("afternoon", "evening", "night") and hour < 12:
             hour += 12
-        if _norm(g["inthe"] or "") == "night" and hour in (13, 14, 15, 16):
+        if norm(g["inthe"] or "") == "night" and hour in (13, 14, 15, 16):
             hour -= 12  # "2 in the night" is early morning
     else:
         hour = int(g["hour"] or 0)
         minute = _int(g, "minute")
-        ampm = _norm(g.get("ampm") or "")
+        ampm = norm(g.get("ampm") or "")
         if ampm.startswith("p") and hour < 12:
             hour += 12
         elif ampm.startswith("a") and hour == 12:
@@ -759,13 +235,13 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("wd"):
         day = E.Weekday(_weekday(g["wd"] or "", t), _rel(g, t)[0])
     elif g.get("relday"):
-        day = E.RelDay(_RELDAYS[_norm(g["relday"] or "")])
+        day = E.RelDay(_RELDAYS[norm(g["relday"] or "")])
     return E.Clock(hour, minute, day), None
 
 
 def _op_weekday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     shift, _anaphoric = _rel(g, t)
-    pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
     return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (shift if shift in (-1, 1) else None)
 
 
@@ -787,8 +263,8 @@ _RELDAYS = {
 
 
 def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    rd = _norm(g["relday"] or "")
-    pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+    rd = norm(g["relday"] or "")
+    pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
     if not rd:  # "by mid-afternoon": the day of the text
         return E.RelDay(0, pod), None
     if rd in ("tonight", "tonite", "2nite", "2night", "overnight"):
@@ -805,7 +281,7 @@ def _op_relday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.RelDay(days, pod), (days or None)
 
 
-_ARTICLE_COMPOUND = re.compile(r"[Tt]he [A-Za-z0-9]{1,12}-[A-Za-z]{1,12}")
+ARTICLE_COMPOUND = re.compile(r"[Tt]he [A-Za-z0-9]{1,12}-[A-Za-z]{1,12}")
 
 _UNIT_ALIASES = {
     "fiscal year": "year",
@@ -830,17 +306,17 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.Shift("weekend", 0, definite=True), None
     if g.get("thisunit"):
         # "the end of the year" (the modifier comes from the pos group)
-        unit = _norm(g["thisunit"] or "").split(" ")[-1]
+        unit = norm(g["thisunit"] or "").split(" ")[-1]
         return E.Shift(unit, 0, definite=True), None
-    raw_unit = _norm(g["unit"] or "")
+    raw_unit = norm(g["unit"] or "")
     unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
     pod = (
         t["parts_of_day"].get(raw_unit)
         if raw_unit in ("morning", "afternoon", "evening", "night")
         else None
     )
-    rel = "that" if g.get("inthe") else _norm(g.get("rel") or "")
-    definite = rel.startswith("the ") or _norm(g.get("_match") or "").startswith("the ")
+    rel = "that" if g.get("inthe") else norm(g.get("rel") or "")
+    definite = rel.startswith("the ") or norm(g.get("_match") or "").startswith("the ")
     if rel.startswith("the "):
         rel = rel[4:]
     # "that day", "that month": the day or month of the story's last date;
@@ -855,11 +331,7 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if info is None:
         return None
     n = int(info["shift"])
-    if (
-        unit in ("decade", "century")
-        and n == -1
-        and _norm(g.get("_match") or "").startswith("the ")
-    ):
+    if unit in ("decade", "century") and n == -1 and norm(g.get("_match") or "").startswith("the "):
         # "the past decade" is a length of time, ten years up to now
         return E.Duration(duration_value(1, unit)), None
     # "the next day" looks from the story's last date, "next week" from today;
@@ -872,13 +344,13 @@ def _op_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     month = _month(g["month"] or "", t)
     if g.get("yrel"):
         # "June last year": a month of a year named relative to publication
-        offset = {"last": -1, "next": 1, "this": 0}[_norm(g["yrel"] or "")]
+        offset = {"last": -1, "next": 1, "this": 0}[norm(g["yrel"] or "")]
         return E.CalDate(None, month, _int(g, "day"), year_offset=offset), None
     shift, _ = _rel(g, t)
     if shift is None and not g.get("mod") and not g.get("pos") and month in _CONTEXT_MONTHS:
         # "May", "March" and "June" are also verbs and names: ask for a cue word.
         before = text[max(0, start - 24) : start].split()
-        cue = _norm(before[-1]).strip(",") if before else ""
+        cue = norm(before[-1]).strip(",") if before else ""
         if cue not in _MONTH_CUES and not (
             # "a June meeting", "its May outlook", "Japan's March exports"
             (cue in _MONTH_DETERMINERS or cue.endswith(("'s", "’s")))
@@ -905,19 +377,19 @@ _AHEAD_WORDS = re.compile(
 
 
 def _op_offset(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    unit = t["units"].get(_norm(g["unit"] or ""), _norm(g["unit"] or ""))
+    unit = t["units"].get(norm(g["unit"] or ""), norm(g["unit"] or ""))
     # "year-earlier" writes no number: one year; "days later", none at all
     if g.get("num") is not None:
         n = number(g["num"], t)
     else:
-        n = None if _norm(g["unit"] or "").endswith("s") else 1.0
-    period = _norm(g.get("period") or "")
+        n = None if norm(g["unit"] or "").endswith("s") else 1.0
+    period = norm(g.get("period") or "")
     if unit == "year" and n == 1 and period in ("quarter", "period"):
         # "the year-ago quarter": the reported quarter, a year back
         return E.Period(
             "Q" if period == "quarter" else "P", None, None, anaphoric=True, year_offset=-1
         ), None
-    word = _norm(g.get("dir") or "")
+    word = norm(g.get("dir") or "")
     if g.get("in") is not None or word in ("later", "hence", "from now", "on", "after"):
         sign = 1
     else:
@@ -952,7 +424,7 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         # "the same period last year": the reported period, a year back;
         # "the 1988 quarter": the reported quarter, in 1988
         unit = g.get("spunit") or g.get("spunit2") or g.get("spunit3") or ""
-        kind = "Q" if _norm(unit) == "quarter" else "P"
+        kind = "Q" if norm(unit) == "quarter" else "P"
         year = _int(g, "spyear") or year
         if year is not None:
             return E.Period(kind, None, year, anaphoric=True), None
@@ -960,13 +432,13 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("theq"):
         # "the quarter" is the one just named; "the latest quarter" the last
         # one reported, whatever was named before
-        latest = "latest" in _norm(g["theq"] or "") or "recent" in _norm(g["theq"] or "")
-        if "current" in _norm(g["theq"] or ""):
+        latest = "latest" in norm(g["theq"] or "") or "recent" in norm(g["theq"] or "")
+        if "current" in norm(g["theq"] or ""):
             return E.Period("Q", None, None, 0), None  # the quarter now running
         return E.Period("Q", None, None, None, anaphoric=not latest), None
-    q = _norm(g["q"] or "")
+    q = norm(g["q"] or "")
     kind = "H" if q.startswith("half") else "Q"
-    ordinal = t["ordinals"].get(_norm(g["ord"] or ""))
+    ordinal = t["ordinals"].get(norm(g["ord"] or ""))
     if ordinal is None:
         return None
     n = int(ordinal)
@@ -978,7 +450,7 @@ def _op_quarter(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     shift, anaphoric = _rel(g, t)
     if g.get("qyrel") or g.get("qyrel2"):
         # "this year's third quarter", "the first quarter of next year"
-        offset = {"this": 0, "last": -1, "next": 1}[_norm(g.get("qyrel") or g.get("qyrel2") or "")]
+        offset = {"this": 0, "last": -1, "next": 1}[norm(g.get("qyrel") or g.get("qyrel2") or "")]
         return E.Period(kind, n, None, None, False, year_offset=offset), None
     if g.get("qago"):
         # "the year-ago third quarter": the same quarter a year before
@@ -1022,7 +494,7 @@ def _is_game_period(text: str, start: int, length: int) -> bool:
 
 
 def _op_season(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    code = str(t["seasons"][_norm(g["season"] or "")])
+    code = str(t["seasons"][norm(g["season"] or "")])
     year = _int(g, "year") or _int(g, "bcy")
     if g.get("era") and year is not None:
         year = -year
@@ -1044,7 +516,7 @@ _DECADE_WORDS = {
 
 def _op_decade(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("decword"):
-        return E.Decade(_DECADE_WORDS[_norm(g["decword"] or "")], century_known=False), None
+        return E.Decade(_DECADE_WORDS[norm(g["decword"] or "")], century_known=False), None
     raw = (g["dec"] or "").lstrip("'’")
     if len(raw) == 2:
         return E.Decade(int(raw), century_known=False), None
@@ -1052,7 +524,7 @@ def _op_decade(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 def _op_century(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    ordinal = t["ordinals"].get(_norm(g["ord"] or ""))
+    ordinal = t["ordinals"].get(norm(g["ord"] or ""))
     if not isinstance(ordinal, int) or ordinal < 1:
         return None
     if g.get("era"):
@@ -1086,11 +558,11 @@ def _op_spoken_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     """ "nineteen ninety-six" is 1996; "two thousand and one" is 2001;
     "January nineteen ninety-seven" and "the winter of nineteen ninety-four"
     are that month and season."""
-    year = _spoken_year(_norm(g["spoken"] or ""), t)
+    year = _spoken_year(norm(g["spoken"] or ""), t)
     if g.get("month"):
         return E.CalDate(year, _month(g["month"] or "", t)), None
     if g.get("season"):
-        return E.Season(str(t["seasons"][_norm(g["season"] or "")]), year, None), None
+        return E.Season(str(t["seasons"][norm(g["season"] or "")]), year, None), None
     return E.CalDate(year, None), None
 
 
@@ -1114,7 +586,7 @@ def _op_week_of_month(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         if not 1 <= day <= 31:
             return None
         return E.WeekOfMonth(0, _month(g["month"] or "", t), _int(g, "year"), day), None
-    ordinal = _norm(g["ord"] or "")
+    ordinal = norm(g["ord"] or "")
     n = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(ordinal, -1)
     return E.WeekOfMonth(n, _month(g["month"] or "", t), _int(g, "year")), None
 
@@ -1176,10 +648,10 @@ def _is_paper(adv: str, text: str, start: int, t: Tables) -> bool:
     end = start + len(adv)
     if adv[:1].islower():
         name = _PAPER_NAME.match(text, end)
-        word = _norm(name.group(1)) if name is not None else ""
+        word = norm(name.group(1)) if name is not None else ""
         if word and not (word in t["weekdays"] or word in t["months"] or word in _NOT_PAPER):
             return True
-    if _norm(adv) not in ("daily", "weekly"):
+    if norm(adv) not in ("daily", "weekly"):
         return False
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
     prev = before.group(1) if before is not None else ""
@@ -1211,24 +683,24 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         adv = g["adv"] or ""
         if _is_paper(adv, text, start, t):
             return None
-        info = t["sets"][_norm(adv)]
+        info = t["sets"][norm(adv)]
         return E.SetExpr(str(info["value"]), str(info["quant"])), None
     if g.get("wdpl"):
-        wd = _weekday(_norm(g["wdpl"] or "")[:-1], t)
+        wd = _weekday(norm(g["wdpl"] or "")[:-1], t)
         return E.SetExpr(f"XXXX-WXX-{wd}", None), None
-    every = _norm(g.get("every") or "")
+    every = norm(g.get("every") or "")
     quant = "EACH" if every in ("each", "per") else "EVERY"
     if g.get("wd"):
         wd = _weekday(g["wd"] or "", t)
-        pod = t["parts_of_day"].get(_norm(g["pod"] or "")) if g.get("pod") else None
+        pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
         return E.SetExpr(f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""), quant), None
     if g.get("month"):
         return E.SetExpr(f"XXXX-{_month(g['month'] or '', t):02d}", quant), None
-    unit = _norm(g["unit"] or "")
+    unit = norm(g["unit"] or "")
     if unit in t["seasons"]:
         return E.SetExpr(f"XXXX-{t['seasons'][unit]}", quant), None
     value = _SET_UNITS[unit]
-    num2 = _norm(g.get("num2") or "")
+    num2 = norm(g.get("num2") or "")
     if num2:
         k = 2 if num2 == "other" else int(number(num2, t) or 2)
         value = value.replace("1", str(k), 1)
@@ -1280,7 +752,7 @@ _ONE_DAY_GAME = re.compile(
 
 def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     unit = t["units"].get(
-        _norm(g["unit"] or ""), "half" if _norm(g["unit"] or "") == "half" else None
+        norm(g["unit"] or ""), "half" if norm(g["unit"] or "") == "half" else None
     )
     if unit is None:
         return None
@@ -1289,12 +761,12 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if unit == "day" and _ONE_DAY_GAME.match(text, start + len(g["_match"] or "")):
         return None  # "the one-day squad": a kind of cricket match
     if "num" not in g or g.get("num") is None:
-        raw_unit = _norm(g["unit"] or "")
+        raw_unit = norm(g["unit"] or "")
         if raw_unit.endswith("s") or raw_unit.endswith("centuries"):
             return E.Duration(duration_value(None, unit)), None
         return E.Duration(duration_value(1, unit)), None
     n = number(g["num"], t)
-    if unit == "second" and _norm(g["num"] or "") in ("a", "an"):
+    if unit == "second" and norm(g["num"] or "") in ("a", "an"):
         return None  # "a second opinion"
     end = start + len(g.get("_match") or "")
     after = text[end : end + 8].lstrip().lower()
@@ -1306,9 +778,7 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None  # "three-quarters of its food", "a quarter of the market"
     if after.startswith(("old", "of age")):
         return None  # ages: "52 years old"
-    if _norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(
-        text, max(0, start - 24), start
-    ):
+    if norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(text, max(0, start - 24), start):
         # "$1.76 a year", "four flights a week": a rate, not a length of time
         return E.SetExpr(_SET_UNITS.get(unit, "P1Y"), "EACH"), None
     if g.get("num_hi"):
@@ -1323,12 +793,12 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
 
 
 def _op_ref(g: Groups, t: Tables, text: str, start: int) -> OpResult:
-    key = _norm(g["ref"] or "")
+    key = norm(g["ref"] or "")
     value = t["refs"].get(key) or t["modal_refs"].get(key) or t["narrative_refs"][key]
     return E.Ref(str(value)), None
 
 
-_OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
+OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "date": _op_date,
     "holiday": _op_holiday,
     "clock": _op_clock,
@@ -1353,7 +823,7 @@ _OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
 }
 
 
-def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
+def _year_range(m: re.Match[str], rule: Any) -> Iterator[Candidate]:
     """ "1915-17" and "1990/1991" name two years: one candidate each."""
     names = dict(rule.groups)
     first = int(m.group(names["year"]))
@@ -1380,7 +850,7 @@ def _year_range(m: re.Match[str], rule: Rule) -> Iterator[Candidate]:
     )
 
 
-def _day_range(m: re.Match[str], rule: Rule, tables: Tables) -> Iterator[Candidate]:
+def _day_range(m: re.Match[str], rule: Any, tables: Tables) -> Iterator[Candidate]:
     """ "10-12 October" and "Oct. 5-7" name two days of one month: one
     candidate each, the bare number and the day written with its month."""
     names = dict(rule.groups)
@@ -1403,41 +873,8 @@ def _day_range(m: re.Match[str], rule: Rule, tables: Tables) -> Iterator[Candida
     yield Candidate(second[0], second[1], rule.name, E.CalDate(year, month, d2))
 
 
-def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]:
-    """Yield the candidates in ``text``, in text order, never overlapping.
-
-    ``regex`` picks another compiled scanner of the grammar (the domain-only
-    rules, or the ungated one in tests); the default is the main scanner.
-    """
-    g = grammar()
-    by_group = g.by_group
-    tables = g.tables
-    for m in regex.finditer(text) if regex is not None else g.matches(text):
-        rule = by_group[m.lastgroup or ""]
-        names = rule.global_names
-        values = m.group(*names) if len(names) > 1 else (m.group(names[0]),) if names else ()
-        groups: Groups = dict(zip(rule.local_names, values, strict=True))
-        groups["_match"] = m.group()
-        if rule.op == "year_range":
-            yield from _year_range(m, rule)
-            continue
-        if rule.op == "day_range":
-            yield from _day_range(m, rule, tables)
-            continue
-        result = _OPS[rule.op](groups, tables, text, m.start())
-        if result is None:
-            continue
-        expression, direction = result
-        start, end = m.span()
-        if rule.span_group is not None and m.group(rule.span_group) is not None:
-            start, end = m.span(rule.span_group)
-        # "the third-quarter results", "the two-week strike": before a
-        # hyphenated compound adjective, the article belongs to the noun.
-        if rule.op in ("duration", "quarter") and _ARTICLE_COMPOUND.fullmatch(text, start, end):
-            start += 4
-        # Trailing punctuation that belongs to the sentence, not the expression.
-        while end > start and text[end - 1] in ",;:":
-            end -= 1
-        yield Candidate(
-            start, end, rule.name, expression, _mod(groups, tables), direction, rule.domains
-        )
+# Operations that name two expressions ("1915-17", "Oct. 5-7"): one candidate each.
+RANGE_OPS: dict[str, Callable[[re.Match[str], Any, Tables], Iterator[Candidate]]] = {
+    "year_range": lambda m, rule, _tables: _year_range(m, rule),
+    "day_range": _day_range,
+}

@@ -12,7 +12,7 @@
    model trained on TimeBank's same-sentence TLINKs scores them; the best wins.
 
 ``bench/train_attach.py`` trains both and reports the ranker's
-cross-validated share; the weights ship in ``data/attach.json``.  Scoring is
+cross-validated share; the weights ship in ``weights.json`` (in this package).  Scoring is
 pure Python, one dictionary look-up per feature, and the file is read once,
 on first use.
 """
@@ -341,5 +341,5 @@ def from_json(raw: str) -> Model:
 @cache
 def load() -> Model:
     """The shipped model (read once, on first use)."""
-    raw = resources.files("timeline").joinpath("data/attach.json").read_text("utf-8")
+    raw = resources.files("timeline.attach").joinpath("weights.json").read_text("utf-8")
     return from_json(raw)

@@ -11,6 +11,7 @@ import attrs
 
 __all__ = [
     "CalDate",
+    "Candidate",
     "Century",
     "Clock",
     "Decade",
@@ -208,3 +209,22 @@ Expr = (
     | Ref
     | SetExpr
 )
+
+
+@attrs.frozen(slots=True)
+class Candidate:
+    """One match of one rule, before resolution."""
+
+    start: int
+    end: int
+    rule: str
+    expr: Expr
+    mod: str | None = None
+    # -1 / +1 when the words themselves fixed the direction ("last", "next",
+    # "ago", "in two weeks"), None otherwise.
+    direction: int | None = None
+    # Non-empty when the rule applies only in some domains ("narrative").
+    domains: frozenset[str] = frozenset()
+    # +1 when a preposition makes a date lean ahead without fixing it
+    # ("by Jan. 14": usually a deadline to come, sometimes one just passed).
+    lean: int = 0

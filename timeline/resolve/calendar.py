@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from functools import lru_cache
 
-from .model import Grain, Interval
+from ..model import Grain, Interval
 
 __all__ = [
     "SEASON_START",

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import attrs
 
-from . import ranker
-from .api import extract
-from .events import Tagging, sentence_bounds, trigger_for
-from .model import Mention
+from ..api import extract
+from ..attach import ranker
+from ..attach.attacher import Tagging, trigger_for
+from ..attach.words import sentence_bounds
+from ..model import Mention
 
 __all__ = [
     "EventDoc",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .expr import CalDate
-from .scanner import scan
+from ..find import scan
+from ..find.expressions import CalDate
 
 __all__ = ["detect_published"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from .events import Timeline
-from .model import Direction, Event, Grain, Interval, Mention, Provenance, Source, TimeValue
+from ..model import Direction, Event, Grain, Interval, Mention, Provenance, Source, TimeValue
+from ..order.timeline import Timeline
 
 __all__ = [
     "event_from_dict",

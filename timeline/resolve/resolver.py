@@ -19,7 +19,10 @@ from typing import Any
 
 import attrs
 
-from . import expr as E
+from ..find import expressions as E
+from ..find.expressions import Candidate
+from ..find.operations import duration_value
+from ..model import Direction, Grain, Interval, Provenance, TimeValue
 from .calendar import (
     SEASON_START,
     add_months,
@@ -29,8 +32,6 @@ from .calendar import (
     start_of,
     value_for,
 )
-from .model import Direction, Grain, Interval, Provenance, TimeValue
-from .scanner import Candidate, duration_value
 from .tense import FUTURE, PAST, PRESENT
 
 __all__ = ["Context", "resolve"]

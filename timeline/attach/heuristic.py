@@ -1,0 +1,215 @@
+"""The staged heuristic: a rule-based choice of the word a date dates.
+
+Its choice is one of the ranker's features (:mod:`timeline.attach.ranker`):
+the learned model starts from it and may move away from it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Mention
+from ..resolve.tense import IRREGULAR_PAST, clause_bounds
+from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
+from .words import (
+    _FUNCTION,
+    _MODALS,
+    EVENT_NOUNS,
+    is_event_noun,
+    is_verb,
+    sentence_bounds,
+    word_spans,
+)
+
+__all__ = ["heuristic"]
+
+
+_TIME_NOUNS = frozenset(
+    "period quarter quarters year years month months week weeks day days time season half".split()
+)
+
+
+_PREPOSITIONS = frozenset("on in at of during for since by from until through".split())
+
+
+# Dates that can modify a noun directly: years, quarters, compounds.
+_MODIFIER = re.compile(r"(?:^\d{4}$|quarter$|-\w+$|\d{4}s?$)")
+
+
+def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
+    """The staged heuristic's choice: the trigger's offset and word.
+
+    1. A date right before a noun dates that noun: "Friday's blast", "the 1988
+       recapitalization", "third-quarter net loss".
+    2. Otherwise the nearest verb or event noun on its left inside the clause
+       ("the bombings on Aug. 7", "fell in price yesterday", "met on Monday").
+    3. A date that opens its clause ("On Friday, the bomb exploded") dates the
+       nearest one on its right.
+
+    It is one of the ranker's features (:mod:`timeline.ranker`).
+    """
+    left, right = clause_bounds(text, mention.start, mention.end)
+    before = word_spans(text, left, mention.start)
+    after = word_spans(text, mention.end, right)
+    words = before + after
+    n = len(before)
+    chosen: int | None = None
+    # 1. prenominal: "Friday's blast", "the 1988 recapitalization", "third-quarter loss"
+    possessive = text[mention.end : mention.end + 2] in ("'s", "’s")
+    if possessive:
+        after = word_spans(text, mention.end + 2, right)
+        words = before + after
+    gap = text[mention.end + (2 if possessive else 0) : after[0][0]] if after else ""
+    determined = (
+        bool(before)
+        and before[-1][1].lower() in DETERMINERS
+        and (text[before[-1][0] + len(before[-1][1]) : mention.start] == " ")
+    )
+    if after and gap == " " and (possessive or determined or _MODIFIER.search(mention.text)):
+        head = None
+        for j in range(n, min(len(words), n + 5)):
+            raw = words[j][1]
+            w = raw.lower()
+            if w in _FUNCTION or w in AUXILIARIES or w in _MODALS:
+                break
+            if is_verb(words, j) and not w.endswith("ing"):
+                break  # "Friday's blast shook ...": the noun phrase has ended
+            if not (possessive or determined) and (
+                is_verb(words, j) or w.endswith(("ly", "ing")) or raw[:1].isupper()
+            ):
+                break
+            if w in EVENT_NOUNS:
+                head = j
+                break  # "last year's deadly U.S. Embassy blasts": the event noun
+            if w not in _TIME_NOUNS and not raw[:1].isupper():
+                head = j
+            end_j = words[j][0] + len(raw)
+            if j + 1 >= len(words) or text[end_j : words[j + 1][0]] not in (" ", "."):
+                break
+        chosen = head
+    # A date in an opening prepositional phrase ("In composite trading
+    # Friday, the shares closed ...") dates the clause after the comma.
+    if chosen is None and _fronted(text, before, mention.end):
+        s_left, s_right = sentence_bounds(text, mention.start, mention.end)
+        ahead = word_spans(text, mention.end, s_right)
+        words = before + ahead
+        chosen = next((i for i in range(n, min(len(words), n + 25)) if is_verb(words, i)), None)
+    # "now", "currently": the verb right after ("is now located", "now sees")
+    if chosen is None and mention.value.endswith("_REF") and " " not in mention.text.strip():
+        chosen = next((i for i in range(n, min(len(words), n + 3)) if is_verb(words, i)), None)
+    # a clause joined by "but" starts afresh: "... filed a lawsuit, but in March
+    # a judge ruled"
+    cut = max(
+        (
+            i + 1
+            for i in range(n)
+            if words[i][1].lower() == "but"
+            or (
+                words[i][1].lower() == "and"
+                and text[max(0, words[i][0] - 3) : words[i][0]].rstrip().endswith(",")
+            )
+        ),
+        default=0,
+    )
+    # 2. an event noun right before the date: "the bombings on Aug. 7",
+    #    "a news conference Friday", "growth in recent years"
+    if chosen is None and n:
+        i = n - 1
+        if words[i][1].lower() in _PREPOSITIONS and i > 0:
+            i -= 1
+        if is_event_noun(words, i):
+            chosen = i
+            # "reached an agreement last week": the object's verb dates it
+            for k in range(i - 1, max(-1, i - 4), -1):
+                if is_verb(words, k) and words[k][1].lower() not in REPORTING_VERBS:
+                    chosen = k
+                    break
+                w = words[k][1].lower()
+                if w in _FUNCTION and w not in DETERMINERS:
+                    break  # "a conference at ...": a preposition ends the object
+    # 3. the nearest verb on the left, then the nearest event noun
+    if chosen is None:
+        window = range(n - 1, max(cut - 1, n - 16), -1)
+        chosen = next((i for i in window if is_verb(words, i) and not _period_end(words, i)), None)
+        if chosen is not None and words[chosen][1].lower() in REPORTING_VERBS and chosen < n - 2:
+            # "said net income for the third quarter fell": the reported verb
+            reported = next(
+                (i for i in range(n, min(len(words), n + 3)) if is_verb(words, i)), None
+            )
+            if reported is not None:
+                chosen = reported
+        if chosen is not None and chosen > 0 and words[chosen - 1][1].lower() == "to":
+            # "extended their offers to acquire X Friday": the finite verb
+            finite = next(
+                (
+                    k
+                    for k in range(chosen - 2, max(-1, chosen - 10), -1)
+                    if is_verb(words, k) and words[k - 1][1].lower() != "to"
+                ),
+                None,
+            )
+            if finite is not None:
+                chosen = finite
+        if chosen is None:
+            chosen = next((i for i in window if is_event_noun(words, i)), None)
+    # 4. a date that opens its clause dates what follows: verbs first
+    if chosen is None:
+        s_left, s_right = sentence_bounds(text, mention.start, mention.end)
+        ahead = word_spans(text, mention.end, s_right)
+        words = before + ahead
+        window = range(n, min(len(words), n + 25))
+        # a finite verb first ("Two days ago, the fishing association
+        # dropped ..."), then an -ing form, then an event noun
+        chosen = next(
+            (i for i in window if is_verb(words, i) and not words[i][1].endswith("ing")), None
+        )
+        if chosen is None:
+            chosen = next((i for i in window if is_verb(words, i)), None)
+        if chosen is None:
+            chosen = next((i for i in window if is_event_noun(words, i)), None)
+    # 5. no verb or event noun: a present-tense verb ("holds", "says") or
+    #    failing that the nearest content word of the clause
+    if chosen is None:
+        order = [i for i in range(n - 1, max(-1, n - 8), -1)] + list(
+            range(n, min(len(words), n + 8))
+        )
+        content = [
+            i
+            for i in order
+            if words[i][1].lower() not in _FUNCTION
+            and words[i][1].lower() not in AUXILIARIES
+            and words[i][1].lower() not in _TIME_NOUNS
+            and not words[i][1][:1].isupper()
+        ]
+        chosen = next((i for i in content if words[i][1].lower().endswith("s")), None)
+        if chosen is None and content:
+            chosen = content[0]
+    return None if chosen is None else words[chosen]
+
+
+def _period_end(words: list[tuple[int, str]], i: int) -> bool:
+    """ "the quarter ended Sept. 30": the end of a reporting period, not an event."""
+    return (
+        words[i][1].lower() in ("ended", "ending", "ends")
+        and i > 0
+        and words[i - 1][1].lower() in _TIME_NOUNS
+    )
+
+
+_OPENERS = frozenset("in on at during for after before since by through over".split())
+
+
+def _fronted(text: str, before: list[tuple[int, str]], end: int) -> bool:
+    """Whether the date closes an opening phrase: "In ... trading Friday, ..."."""
+    if not before or text[end : end + 1] != ",":
+        return False
+    first = before[0][1].lower()
+    if len(before) <= 2 and not any(
+        w.lower() in IRREGULAR_PAST or w.lower().endswith("ed") for _, w in before
+    ):
+        return True  # "Sometime next year, ...", "Late Friday, ..."
+    return (
+        first in _OPENERS
+        and len(before) <= 12
+        and not any(w.lower() in IRREGULAR_PAST or w.lower().endswith("ed") for _, w in before[1:])
+    )

@@ -1,0 +1,538 @@
+"""Compiling the rules of ``en.toml`` into one linear-time scanner.
+
+The grammar is data: word tables, named pattern fragments, and rules that map
+a pattern to one of the operations of :mod:`timeline.find.operations`.  This
+module expands the fragments, rewrites the patterns into forms CPython's
+engine runs fast (case-variant tries, optional groups as alternations), and
+builds the router that picks, at each position, only the rules whose
+prefixes (:mod:`timeline.find.prefixes`) allow the characters found there.
+
+Each rule's pattern uses only bounded quantifiers, so every match attempt
+costs at most a constant and a scan is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from .operations import OPS, norm
+from .prefixes import NON_ASCII, Column, Prefix, analyse
+
+__all__ = ["Grammar", "Rule", "grammar"]
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
+
+
+@attrs.frozen
+class Rule:
+    name: str
+    op: str
+    pattern: str
+    example: str
+    groups: tuple[tuple[str, str], ...]
+    # The domains a rule applies in; empty for every domain.
+    domains: frozenset[str] = frozenset()
+    # The group names split, for one C call per match in scan().
+    local_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    global_names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    # The group that gives the span when it matched ("in the summer": "the summer").
+    span_group: str | None = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "local_names", tuple(local for local, _ in self.groups))
+        object.__setattr__(self, "global_names", tuple(glob for _, glob in self.groups))
+        spans = [glob for local, glob in self.groups if local == "span"]
+        object.__setattr__(self, "span_group", spans[-1] if spans else None)
+
+
+# Rules are picked by the first characters at a position: this many.
+_KEY = 6
+# Picks are cached by those characters; the cache starts over when this full.
+_MAX_PICKS = 1 << 16
+
+
+# A main rule's regex, FIRST set and prefixes.
+Part = tuple[re.Pattern[str], frozenset[str] | None, frozenset[Prefix]]
+
+
+def _bits(positions: list[int], size: int) -> int:
+    """An integer with the bits at ``positions`` set."""
+    found = bytearray((size + 7) // 8)
+    for p in positions:
+        found[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(found, "little")
+
+
+class _Router:
+    """Which main rules can match at a position, and their regexes.
+
+    Each rule has one regex of its own; a position
+    tries, in rule order, only the rules whose prefixes
+    (:func:`timeline._first.prefixes`) allow the first ``_KEY`` characters
+    there.  Trying rules one by one in order finds what one alternation of
+    all of them finds: the first rule that matches.  Every prefix of every
+    rule is a bit, so a pick is a few integer operations; picks are cached.
+    """
+
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        self._regexes = [regex for regex, _, _ in parts]
+        self._firsts = [first for _, first, _ in parts]
+        self._owner: list[int] = []  # the rule of each prefix (bit)
+        self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
+        # For each position of the key, the prefixes with each column there
+        # (None: any character).
+        having: list[dict[Column, list[int]]] = [{} for _ in range(_KEY)]
+        for index, (_, _, found) in enumerate(parts):
+            self._low.append(len(self._owner))
+            for prefix in found:
+                bit = len(self._owner)
+                self._owner.append(index)
+                for i in range(_KEY):
+                    column = prefix[i] if i < len(prefix) else None
+                    having[i].setdefault(column, []).append(bit)
+        self._low.append(len(self._owner))
+        size = len(self._owner)
+        # For each position: the prefixes allowing each character there, and
+        # those allowing any character.
+        self._allowing: list[dict[str, int]] = []
+        self._anything: list[int] = []
+        for columns in having:
+            allowing: dict[str, list[int]] = {}
+            for column, bits in columns.items():
+                for ch in column or ():
+                    allowing.setdefault(ch, []).extend(bits)
+            self._allowing.append({ch: _bits(bits, size) for ch, bits in allowing.items()})
+            self._anything.append(_bits(columns.get(None, []), size))
+        self._by_first: dict[str, int] = {}
+        self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
+
+    def pick(self, key: str) -> tuple[re.Pattern[str], ...]:
+        """The regexes of the rules that may match at a position where the
+        text begins with ``key`` (``_KEY`` characters, fewer at the end)."""
+        bits = self._first(key[0])
+        for i, ch in enumerate(key):
+            allowing = self._allowing[i]
+            allowed = allowing.get(ch, 0) | self._anything[i]
+            if not ch.isascii():
+                allowed |= allowing.get(NON_ASCII, 0)
+            bits &= allowed
+        chosen: list[int] = []
+        while bits:
+            index = self._owner[bits.bit_length() - 1]
+            chosen.append(index)
+            bits &= (1 << self._low[index]) - 1
+        found = tuple(self._regexes[index] for index in reversed(chosen))
+        if len(self.picks) >= _MAX_PICKS:
+            self.picks.clear()
+        self.picks[key] = found
+        return found
+
+    def _first(self, ch: str) -> int:
+        """The bits of the rules that can begin with ``ch`` in either case
+        (their FIRST sets, :func:`timeline._first.first_chars`)."""
+        key = ch.lower()
+        if key not in self._by_first:
+            up = key.upper()
+            bits = 0
+            for index, first in enumerate(self._firsts):
+                if first is None or key in first or up in first:
+                    bits |= (1 << self._low[index + 1]) - (1 << self._low[index])
+            self._by_first[key] = bits
+        return self._by_first[key]
+
+
+@attrs.frozen
+class Grammar:
+    """The compiled English grammar: the tables, the rules and the scanner."""
+
+    tables: Mapping[str, Mapping[str, Any]]
+    rules: tuple[Rule, ...]
+    # The source of the single master regex (all main rules behind the gate)
+    # and of the same without the gate: the reference the dispatching scanner
+    # is tested against.  Compiled only when asked for.
+    master_source: str
+    by_group: Mapping[str, Rule]
+    ungated_source: str
+    domain_only: re.Pattern[str]
+    # The gate alone, and for each main rule its renamed pattern and FIRST
+    # set: the pieces of the dispatching scanner (:class:`_Router`).
+    # These (and ``domain_only``) have their optional groups rewritten as
+    # alternations (``_optional_as_branch``), which match the same but faster.
+    # The gate finds the character before each gated position: a search for
+    # one character of a class runs in the engine's fast loop, where a
+    # look-behind would be tried at every position.
+    gate: re.Pattern[str]
+    parts: tuple[Part, ...]
+    router: _Router = attrs.field(eq=False, repr=False)
+
+    @router.default
+    def _router(self) -> _Router:
+        return _Router(self.parts)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The single master regex (gate, then every main rule in order)."""
+        return re.compile(self.master_source)
+
+    @property
+    def ungated(self) -> re.Pattern[str]:
+        """Every main rule in order, tried at every position."""
+        return re.compile(self.ungated_source)
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches the master regex finds, leftmost first, never
+        overlapping; at each gated position only the rules that can begin with
+        the characters found there are tried, in order."""
+        picks = self.router.picks
+        pick = self.router.pick
+        end = 0
+        # A space before the text stands for its start (the gate's look-ahead
+        # looks no further back), so the positions come out one too far on.
+        for g in self.gate.finditer(" " + text):
+            p = g.end() - 1
+            if p < end:
+                continue  # inside the last match
+            key = text[p : p + _KEY]
+            regexes = picks.get(key)
+            if regexes is None:
+                regexes = pick(key)
+            for regex in regexes:
+                m = regex.match(text, p)
+                if m is not None:
+                    yield m
+                    end = m.end()
+                    break
+
+
+# Tables whose words are whole expressions by themselves.
+_STANDALONE_TABLES = frozenset({"refs", "sets", "holidays", "weekdays", "months", "units"})
+# Tables used only by domain-only rules: kept out of the main gate.
+_DOMAIN_TABLES = frozenset({"narrative_refs"})
+# Tables whose words are capitalised in running text ("March" the month, not
+# "march" the verb): matched as written or in capitals, never in lower case.
+_CASED_TABLES = frozenset({"weekdays", "months", "month_abbrs", "holidays"})
+# Tables matched exactly as their keys are written ("sat" and "Sat", never "SAT").
+_LITERAL_TABLES = frozenset({"weekday_abbrs"})
+_SIMPLE_IGNORECASE = re.compile(r"\(\?i:((?:[A-Za-z'-]|\{S\})+(?:\|(?:[A-Za-z'-]|\{S\})+)*)\)")
+
+
+def _alternation(name: str, keys: list[str]) -> str:
+    if name in _LITERAL_TABLES:
+        words = set(keys)
+    elif name in _CASED_TABLES:
+        words = {v for k in keys for v in (k, k.upper())}
+    else:
+        words = {v for k in keys for v in _variants(k)}
+    return "(?:" + _trie(words) + ")"
+
+
+def _ignorecase_to_trie(pattern: str) -> str:
+    """Rewrite ``(?i:word|word)`` groups of plain words into case-variant tries.
+
+    Case-insensitive literals defeat the regex engine's first-character
+    dispatch; a trie of the lower, Capitalised and UPPER spellings keeps it.
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        words = {v for w in m.group(1).replace("{S}", " ").split("|") for v in _variants(w)}
+        return "(?:" + _trie(words) + ")"
+
+    return _SIMPLE_IGNORECASE.sub(sub, pattern)
+
+
+def _expand(
+    pattern: str, fragments: Mapping[str, str], tables: Mapping[str, Any], depth: int = 0
+) -> str:
+    if depth > 8:
+        raise ValueError(f"fragment nesting too deep in {pattern!r}")
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.startswith("tables."):
+            return _alternation(name[7:], list(tables[name[7:]]))
+        if name in fragments:
+            return _expand(fragments[name], fragments, tables, depth + 1)
+        raise KeyError(f"unknown fragment {{{name}}} in pattern {pattern!r}")
+
+    return _PLACEHOLDER.sub(sub, _ignorecase_to_trie(pattern))
+
+
+_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+_PLAIN = re.compile(r"[^\\\[()]+")  # up to the next escape, class or parenthesis
+
+
+def _optional_as_branch(pattern: str) -> str:
+    """Rewrite each optional group ``(...)?`` as ``(?:(...)|)``.
+
+    Both forms try the group first and then nothing, so they find the same
+    matches with the same groups.  But CPython's engine runs a quantified
+    group through a repeat context, allocated at each attempt, inside which
+    every alternative saves all group marks; an alternation with an empty
+    branch costs nothing extra.  The rules' many optional prefixes ("{MOD}?",
+    "(?:{THE})?") and the tries' optional tails are tried several times
+    faster this way.
+
+    >>> _optional_as_branch(r"(?:the\\s)?(?P<n>[0-9]+)(?:[.?)]x)?(?=a)?b??")
+    '(?:(?:the\\\\s)|)(?P<n>[0-9]+)(?:(?:[.?)]x)|)(?=a)?b??'
+    """
+    out: list[str] = []
+    opens: list[tuple[int, int]] = []  # each open group: its index in out and in pattern
+    i, n = 0, len(pattern)
+    while i < n:
+        plain = _PLAIN.match(pattern, i)
+        if plain is not None:
+            out.append(plain.group())
+            i = plain.end()
+            continue
+        ch = pattern[i]
+        step = 1
+        if ch == "\\":
+            step = 2
+        elif ch == "[":
+            j = i + 1
+            if pattern.startswith("^", j):
+                j += 1
+            if pattern.startswith("]", j):
+                j += 1  # a "]" first in a class is literal
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            step = j + 1 - i
+        elif ch == "(":
+            opens.append((len(out), i))
+        elif ch == ")":
+            at, source = opens.pop()
+            q = next((q for q in ("?", "{0,1}") if pattern.startswith(q, i + 1)), "")
+            if (
+                q
+                and not pattern.startswith(("?", "+"), i + 1 + len(q))  # lazy or possessive
+                and not pattern.startswith(_LOOKAROUND, source)
+            ):
+                group = "".join(out[at:]) + ")"
+                del out[at:]
+                out.append(f"(?:{group}|)")
+                i += 1 + len(q)
+                continue
+        out.append(pattern[i : i + step])
+        i += step
+    return "".join(out)
+
+
+def _renamer(prefix: str) -> Callable[[re.Match[str]], str]:
+    def rename(m: re.Match[str]) -> str:
+        return f"(?P<{prefix}{m.group(1)}>"
+
+    return rename
+
+
+def _load_grammar() -> Grammar:
+    raw = tomllib.loads(resources.files("timeline.find").joinpath("en.toml").read_text("utf-8"))
+    tables: dict[str, Any] = raw["tables"]
+    fragments: dict[str, str] = raw["fragments"]
+    rules: list[Rule] = []
+    parts: list[str] = []
+    extra_parts: list[str] = []
+    firsts: list[Part] = []
+    by_group: dict[str, Rule] = {}
+    for index, spec in enumerate(raw["rules"]):
+        expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
+        prefix = f"g{index}_"
+        groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
+        renamed = _GROUP.sub(_renamer(prefix), expanded)
+        rule = Rule(
+            spec["name"],
+            spec["op"],
+            expanded,
+            spec.get("example", ""),
+            groups,
+            frozenset(spec.get("domains", ())),
+        )
+        if rule.op not in OPS:
+            raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
+        outer = f"r{index}"
+        fast = f"(?P<{outer}>{_optional_as_branch(renamed)})"
+        try:  # fail early, naming the rule
+            if rule.domains:
+                re.compile(expanded)
+                extra_parts.append(fast)
+            else:
+                regex = re.compile(rf"(?<!\w)(?:{fast})(?!\w)")
+                firsts.append((regex, *analyse(expanded, _KEY)))
+                parts.append(f"(?P<{outer}>{renamed})")
+        except re.error as exc:
+            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
+        by_group[outer] = rule
+        rules.append(rule)
+    body = "|".join(parts)
+    gate = _gate({k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {}))
+    master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
+    lowered = {name: {norm(k): v for k, v in table.items()} for name, table in tables.items()}
+    ungated = rf"(?<!\w)(?:{body})(?!\w)"
+    # Domain-only rules are few and rare: their own small scanner, run only
+    # on documents of their domain.
+    extra = re.compile(rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)")
+    return Grammar(
+        lowered,
+        tuple(rules),
+        master,
+        by_group,
+        ungated,
+        extra,
+        re.compile(rf"\W(?={_optional_as_branch(gate)})"),
+        tuple(firsts),
+    )
+
+
+def _prefix_tree(ends: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """The words as a tree of characters; the key "" marks a word's end and
+    holds what may follow it there."""
+    tree: dict[str, Any] = {}
+    for word, after in ends.items():
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node.setdefault("", set()).update(after)
+    return tree
+
+
+def _trie(words: set[str]) -> str:
+    """A regex for a set of literal words, factored by prefix so that the
+    engine dispatches on one character at a time instead of trying every word."""
+    tree = _prefix_tree(dict.fromkeys(words, ()))
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = []
+        optional = "" in node
+        for ch in sorted(k for k in node if k):
+            atom = r"\s{1,3}" if ch == " " else re.escape(ch)
+            branches.append(atom + emit(node[ch]))
+        if not branches:
+            return ""
+        body = (
+            branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        )
+        if optional:
+            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
+        return body
+
+    return emit(tree)
+
+
+def _variants(word: str) -> set[str]:
+    """Spellings of a word or phrase as running text capitalises it."""
+    first, _, rest = word.partition(" ")
+    out = {word, word.lower(), word.capitalize(), word.upper(), word.title()}
+    if rest:
+        out.add(first.lower() + " " + rest.title())
+        out.add(first.capitalize() + " " + rest.lower())
+    return out
+
+
+def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
+    """The look-ahead that a position must pass before any rule is tried.
+
+    It holds every table key (multi-word keys in full), the extra words of the
+    ``[gate]`` section, and for common short words ("the", "in", "this", and
+    every number and ordinal) the words that must follow them.  Named lists
+    ("@when") and tables ("@units") expand in place.
+    """
+    raw: dict[str, list[str]] = {k: list(v) for k, v in spec.get("followers", {}).items()}
+    for table in ("numbers", "ordinals"):
+        for key in tables[table]:
+            words = str(key).split()
+            if len(words) == 1 and not words[0][0].isdigit():
+                raw.setdefault(words[0].lower(), []).extend(raw[f"@after_{table}"])
+    followers = {k: v for k, v in raw.items() if not k.startswith("@")}
+
+    def expand(words: list[str], depth: int = 0) -> set[str]:
+        out: set[str] = set()
+        for word in words:
+            if "@" not in word:
+                out.add(word)
+                continue
+            head, _, name = word.partition("@")
+            if f"@{name}" in raw and depth < 4:
+                out.update(head + w for w in expand(raw[f"@{name}"], depth + 1))
+            else:
+                out.update(head + str(k).rstrip(".") for k in tables[name])
+        return out
+
+    phrases: set[str] = set(spec.get("words", []))
+    for name, table in tables.items():
+        for key in table:
+            key = str(key).replace("-", " ").strip()
+            first = key.split(" ")[0].lower()
+            if first in followers:
+                rest = key.partition(" ")[2]
+                if rest:
+                    followers[first].append(rest)
+                elif name in _STANDALONE_TABLES:
+                    phrases.add(key)  # "current" alone is an expression too
+            elif key:
+                phrases.add(key.rstrip("."))
+    boundary = r"(?![^\W\d_])"
+    # Words that take nearly the same followers ("the", "last", "next" ...)
+    # share one branch, with all their followers: a slightly looser gate (the
+    # rules, tried next, decide) in fewer branches.
+    groups: list[tuple[set[str], set[str]]] = []
+    for word, after in sorted(followers.items()):
+        follow = {v for p in expand(after) if p for v in _variants(p)}
+        for known, heads in groups:
+            if len(known & follow) >= _SHARED * len(known | follow):
+                known |= follow
+                heads |= _variants(word)
+                break
+        else:
+            groups.append((follow, _variants(word)))
+    # Every phrase, and the words of each branch whose heads begin with one
+    # letter only (in its cases) or whose followers are few, go into one
+    # trie, so that the engine dispatches on a word's first letter once
+    # instead of trying each branch in turn; each word ends with what must
+    # follow it (repeated after each word: hence "few").
+    ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
+    parts = [r"[0-9'’]"]
+    for follow, heads in groups:
+        tail = r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")"
+        if len({h[0].lower() for h in heads}) == 1 or len(tail) * len(heads) < _REPEATED:
+            for h in heads:
+                ends.setdefault(h, set()).add(tail)
+        else:
+            parts.append("(?:" + _trie(heads) + ")" + tail)
+    parts.insert(1, _trie_ends(ends))
+    return "|".join(parts)
+
+
+# Follower lists this alike (shared words over all words) share a gate branch.
+_SHARED = 0.9
+# A branch's followers go after each of its words in the one trie when that
+# repeats fewer characters than this.
+_REPEATED = 20_000
+
+
+def _trie_ends(ends: Mapping[str, set[str]]) -> str:
+    """Like :func:`_trie`, but each word is followed by one of its own end
+    patterns."""
+    tree = _prefix_tree(ends)
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s{1,3}" if ch == " " else re.escape(ch)) + emit(node[ch])
+            for ch in sorted(k for k in node if k)
+        ]
+        branches += sorted(node.get("", ()))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+@functools.cache
+def grammar() -> Grammar:
+    """The compiled grammar (built once, at first use)."""
+    return _load_grammar()

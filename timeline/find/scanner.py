@@ -1,0 +1,57 @@
+"""Finding: the candidates of a text, in text order.
+
+The scanner knows words and patterns but nothing about calendars.  Each match
+of the grammar (:mod:`timeline.find.grammar`) becomes a
+:class:`~timeline.find.expressions.Candidate`: the span, the rule that fired,
+a modifier, an explicit direction if the words gave one, and an unresolved
+expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .expressions import Candidate
+from .grammar import grammar
+from .operations import ARTICLE_COMPOUND, OPS, RANGE_OPS, Groups, modifier
+
+__all__ = ["scan"]
+
+
+def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]:
+    """Yield the candidates in ``text``, in text order, never overlapping.
+
+    ``regex`` picks another compiled scanner of the grammar (the domain-only
+    rules, or the ungated one in tests); the default is the main scanner.
+    """
+    g = grammar()
+    by_group = g.by_group
+    tables = g.tables
+    for m in regex.finditer(text) if regex is not None else g.matches(text):
+        rule = by_group[m.lastgroup or ""]
+        names = rule.global_names
+        values = m.group(*names) if len(names) > 1 else (m.group(names[0]),) if names else ()
+        groups: Groups = dict(zip(rule.local_names, values, strict=True))
+        groups["_match"] = m.group()
+        ranged = RANGE_OPS.get(rule.op)
+        if ranged is not None:
+            yield from ranged(m, rule, tables)
+            continue
+        result = OPS[rule.op](groups, tables, text, m.start())
+        if result is None:
+            continue
+        expression, direction = result
+        start, end = m.span()
+        if rule.span_group is not None and m.group(rule.span_group) is not None:
+            start, end = m.span(rule.span_group)
+        # "the third-quarter results", "the two-week strike": before a
+        # hyphenated compound adjective, the article belongs to the noun.
+        if rule.op in ("duration", "quarter") and ARTICLE_COMPOUND.fullmatch(text, start, end):
+            start += 4
+        # Trailing punctuation that belongs to the sentence, not the expression.
+        while end > start and text[end - 1] in ",;:":
+            end -= 1
+        yield Candidate(
+            start, end, rule.name, expression, modifier(groups, tables), direction, rule.domains
+        )
