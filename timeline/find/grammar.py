@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from .operations import OPS, norm
-from .prefixes import NON_ASCII, Column, Prefix, analyse
+from .prefixes import ANYTHING, NON_ASCII, Column, Prefix, analyse
 
 __all__ = ["Grammar", "Rule", "grammar"]
 
@@ -332,7 +332,10 @@ def _renamer(prefix: str) -> Callable[[re.Match[str]], str]:
     return rename
 
 
-def _load_grammar() -> Grammar:
+def _load_grammar(analysed: bool = True) -> Grammar:
+    """Compile ``en.toml``.  With ``analysed`` False every rule is taken to
+    begin with any characters (what :mod:`.prefixes` answers on a Python whose
+    private regex parser it cannot trust): the same matches, found slower."""
     raw = tomllib.loads(resources.files("timeline.find").joinpath("en.toml").read_text("utf-8"))
     tables: dict[str, Any] = raw["tables"]
     fragments: dict[str, str] = raw["fragments"]
@@ -364,7 +367,7 @@ def _load_grammar() -> Grammar:
                 extra_parts.append(fast)
             else:
                 regex = re.compile(rf"(?<!\w)(?:{fast})(?!\w)")
-                firsts.append((regex, *analyse(expanded, _KEY)))
+                firsts.append((regex, *(analyse(expanded, _KEY) if analysed else ANYTHING)))
                 parts.append(f"(?P<{outer}>{renamed})")
         except re.error as exc:
             raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc

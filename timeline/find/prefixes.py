@@ -6,22 +6,36 @@ rules that can begin with the characters found there are tried.  The analysis
 walks the parse tree of Python's own regex compiler; anything it does not know
 answers "any character", which is always safe (the rule is then tried at every
 position, exactly as without dispatch).
+
+That parse tree comes from CPython's private modules ``re._parser`` and
+``re._constants``.  A Python that lacks them, or whose tree no longer looks as
+this module expects, must not make the scanner miss matches: at import the
+analysis is checked on known patterns (:func:`_self_check`), and if the
+modules are missing or the check fails, :data:`AVAILABLE` is False and
+:func:`analyse` answers "any character" for every rule.  The scanner then tries
+every rule at every gated position: slower, with the same results.
 """
 
 from __future__ import annotations
 
 import string
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["NON_ASCII", "Column", "Prefix", "analyse", "first_chars", "prefixes"]
+try:  # CPython's private regex parser (3.11+); guarded, see the module docstring
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
+    _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
+    _IMPORTED = True
+except (ImportError, AttributeError):  # pragma: no cover - only on other Pythons
+    _IMPORTED = False
+
+__all__ = ["AVAILABLE", "NON_ASCII", "Column", "Prefix", "analyse", "first_chars", "prefixes"]
 
 _SPACES = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
 _SPACES = _SPACES | frozenset(chr(c) for c in range(0x2000, 0x200B))
 _DIGITS = frozenset(string.digits)
-_ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
-_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
 
 
 class _Any(Exception):
@@ -138,10 +152,24 @@ def prefixes(pattern: str, k: int) -> frozenset[Prefix]:
     return _prefixes_of(P.parse(pattern), k)
 
 
+#: What :func:`analyse` answers when the analysis cannot be trusted: any first
+#: character, and the empty prefix (which allows every string).
+ANYTHING: tuple[None, frozenset[Prefix]] = (None, frozenset({()}))
+
+
 def analyse(pattern: str, k: int) -> tuple[frozenset[str] | None, frozenset[Prefix]]:
-    """``first_chars(pattern)`` and ``prefixes(pattern, k)``, parsing once."""
-    tree = P.parse(pattern)
-    return _first_of(tree), _prefixes_of(tree, k)
+    """``first_chars(pattern)`` and ``prefixes(pattern, k)``, parsing once.
+
+    Without a trusted parser (:data:`AVAILABLE` False), or when the parser
+    fails on ``pattern``, the answer allows every string (:data:`ANYTHING`).
+    """
+    if not AVAILABLE:
+        return ANYTHING
+    try:
+        tree = P.parse(pattern)
+        return _first_of(tree), _prefixes_of(tree, k)
+    except Exception:  # noqa: BLE001 - a parser that changed shape: be safe, not fast
+        return ANYTHING
 
 
 def _prefixes_of(tree: Any, k: int) -> frozenset[Prefix]:
@@ -254,3 +282,38 @@ def _p_item(item: tuple[Any, Any], k: int, ignorecase: bool) -> set[Prefix]:
     if op in _ZERO_WIDTH:
         return {()}
     raise _Any
+
+
+# Known patterns and what the analysis must say of them.  A Python whose
+# private parser gives other answers is not trusted.
+_CHECKS: tuple[tuple[str, int, frozenset[str] | None, frozenset[tuple[str, ...]]], ...] = (
+    (r"(?:the\s)?Q[1-4]", 3, frozenset("tQ"), frozenset({("t", "h", "e"), ("Q", "1234")})),
+    (r"(?i:may)\s{1,3}[0-9]", 2, frozenset("mM"), frozenset({("Mm", "Aa")})),
+    (r"[0-9]{4}s?", 2, frozenset("0123456789"), frozenset({("0123456789", "0123456789")})),
+    (r"\w+", 2, None, frozenset({("*",), ("*", "*")})),
+)
+
+
+def _flat(found: frozenset[Prefix]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple("".join(sorted(c)) if c else "*" for c in f) for f in found)
+
+
+def _self_check() -> bool:
+    """Whether the private parser answers the known patterns as expected."""
+    if not _IMPORTED:
+        return False
+    try:
+        for pattern, k, first, expected in _CHECKS:
+            tree = P.parse(pattern)
+            got_first = _first_of(tree)
+            got = _flat(_prefixes_of(tree, k))
+            want = frozenset(tuple("".join(sorted(c)) for c in f) for f in expected)
+            if got_first != first or got != want:
+                return False
+    except Exception:  # noqa: BLE001 - any surprise means: do not trust it
+        return False
+    return True
+
+
+#: True when the prefix analysis runs; False makes every rule "any character".
+AVAILABLE: bool = _self_check()

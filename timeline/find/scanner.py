@@ -13,19 +13,22 @@ import re
 from collections.abc import Iterator
 
 from .expressions import Candidate
-from .grammar import grammar
+from .grammar import Grammar, grammar
 from .operations import ARTICLE_COMPOUND, OPS, RANGE_OPS, Groups, modifier
 
 __all__ = ["scan"]
 
 
-def scan(text: str, regex: re.Pattern[str] | None = None) -> Iterator[Candidate]:
+def scan(
+    text: str, regex: re.Pattern[str] | None = None, *, compiled: Grammar | None = None
+) -> Iterator[Candidate]:
     """Yield the candidates in ``text``, in text order, never overlapping.
 
     ``regex`` picks another compiled scanner of the grammar (the domain-only
     rules, or the ungated one in tests); the default is the main scanner.
+    ``compiled`` is the grammar to use (by default :func:`grammar`'s).
     """
-    g = grammar()
+    g = compiled if compiled is not None else grammar()
     by_group = g.by_group
     tables = g.tables
     for m in regex.finditer(text) if regex is not None else g.matches(text):

@@ -1,0 +1,259 @@
+"""The package's shape: stages that import only downwards, no import cycles, and
+a scanner that does not depend on CPython's private regex parser being there."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import timeline
+from timeline.find import prefixes, scan
+from timeline.find.grammar import _load_grammar, grammar
+
+PACKAGE = Path(timeline.__file__).resolve().parent
+ROOT = PACKAGE.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+# Each module's stage, from the bottom up.  A module may import from its own
+# stage and from the stages below it, never from one above.
+STAGES = {
+    "timeline.model": 0,
+    "timeline.options": 0,
+    "timeline.find": 1,
+    "timeline.resolve": 2,
+    "timeline.attach": 3,
+    "timeline.order": 4,
+    "timeline.api": 5,
+    "timeline.io": 6,
+    "timeline.evaluation": 7,
+}
+TOP = 8  # the CLI, the corpus API and the integrations: anything below them
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _type_checking_only(node: ast.AST) -> bool:
+    test = getattr(node, "test", None)
+    return isinstance(node, ast.If) and (
+        (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    )
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """The package modules that ``name`` imports at run time, anywhere in its
+    body (function-level imports included; ``if TYPE_CHECKING:`` excluded)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    is_package = path.name == "__init__.py"
+    here = name if is_package else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if _type_checking_only(node):
+            return
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in known:
+                    found.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if not target.startswith("timeline"):
+                return
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in known else target)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    found.discard(name)
+    return {m for m in found if m in known}
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    known = set(modules)
+    return {name: _imports(name, path, known) for name, path in modules.items()}
+
+
+def _stage(module: str) -> int:
+    for prefix, rank in STAGES.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return rank
+    return TOP
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    counter = 0
+
+    def connect(v: str) -> None:
+        nonlocal counter
+        index[v] = low[v] = counter
+        counter += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    return out
+
+
+def test_no_import_cycles() -> None:
+    graph = _graph()
+    assert len(graph) > 30  # the walk found the package
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_stages_import_only_downwards() -> None:
+    graph = _graph()
+    upward = [
+        f"{m} ({_stage(m)}) imports {t} ({_stage(t)})"
+        for m, targets in sorted(graph.items())
+        if m != "timeline"
+        for t in sorted(targets)
+        if t != "timeline" and _stage(t) > _stage(m)
+    ]
+    assert upward == []
+
+
+def test_stage_check_sees_function_level_imports(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text("def f():\n    from ..io import formats\n", "utf-8")
+    known = {"timeline.io", "timeline.io.formats", "timeline.order.m"}
+    # a module of the order stage that imports io inside a function
+    got = _imports("timeline.order.m", src, known)
+    assert got == {"timeline.io.formats"}
+
+
+# --------------------------------------------------------------------------
+# The scanner without CPython's private regex parser
+# --------------------------------------------------------------------------
+
+SAMPLES = [
+    "China and Russia on Friday voiced opposition to the plan, the ministry said.",
+    "The two diplomats reached an agreement last week; talks resume in March 2025.",
+    "Shares fell 8% in twenty minutes at 10:30 a.m. on April 21, and again on Nov. 5.",
+    "In the 1990s, and again in the summer of 2003, the river flooded twice a year.",
+    "It was 3-2 at the half; the 24/7 service on Route 66 may open next Tuesday night.",
+]
+
+
+def _corpus_texts(limit: int) -> list[str]:
+    from timeline.evaluation.timeml import find_documents, read_document
+
+    texts: list[str] = []
+    for name in ("tbaq-cleaned", "wikiwars/timeml-syntime", "tweets-syntime-train"):
+        root = CORPORA / name
+        if root.is_dir():
+            texts.extend(read_document(p).text for p in find_documents(root)[:limit])
+    return texts
+
+
+def test_prefix_analysis_runs_on_the_pythons_we_support() -> None:
+    """On the CPython versions we test, the analysis must not silently fall back."""
+    if sys.implementation.name == "cpython" and sys.version_info < (3, 14):
+        assert prefixes.AVAILABLE
+
+
+def test_unanalysed_grammar_finds_the_same_candidates() -> None:
+    plain = _load_grammar(analysed=False)
+    texts = SAMPLES + _corpus_texts(25)
+    for text in texts:
+        assert list(scan(text, compiled=plain)) == list(scan(text, compiled=grammar()))
+
+
+_CHILD = textwrap.dedent(
+    """
+    import sys
+    {setup}
+    import timeline
+    from timeline.find import prefixes
+    print(prefixes.AVAILABLE)
+    for text in sys.stdin.read().split("\\n\\x00\\n"):
+        print(repr(timeline.extract(text, "2025-01-22")))
+    """
+)
+
+
+def _run_child(setup: str, texts: list[str]) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD.format(setup=setup)],
+        input="\n\x00\n".join(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.splitlines()
+
+
+@functools.cache
+def _normal_run() -> list[str]:
+    return _run_child("", SAMPLES + _corpus_texts(5))
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        # the private modules are missing (re itself keeps its own references)
+        "import re; del re._parser, re._constants; "
+        "sys.modules['re._parser'] = None; sys.modules['re._constants'] = None",
+        # the parser is there but its trees look different
+        "import re, types; real = re._parser; shim = types.ModuleType('re._parser'); "
+        "shim.parse = lambda p, *a, **k: real.parse('x'); re._parser = shim",
+    ],
+    ids=["missing", "changed"],
+)
+def test_without_a_trusted_parser_results_are_the_same(setup: str) -> None:
+    texts = SAMPLES + _corpus_texts(5)
+    normal = _normal_run()
+    fallback = _run_child(setup, texts)
+    assert normal[0] == "True"
+    assert fallback[0] == "False"
+    assert fallback[1:] == normal[1:]
