@@ -14,7 +14,7 @@ import pytest
 
 import timeline
 from timeline.find import prefixes, scan
-from timeline.find.grammar import _load_grammar, grammar
+from timeline.find.compiler import _load_grammar, grammar
 
 PACKAGE = Path(timeline.__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -257,3 +257,48 @@ def test_without_a_trusted_parser_results_are_the_same(setup: str) -> None:
     assert normal[0] == "True"
     assert fallback[0] == "False"
     assert fallback[1:] == normal[1:]
+
+
+# --------------------------------------------------------------------------
+# The precomputed grammar plan
+# --------------------------------------------------------------------------
+
+
+def test_shipped_grammar_plan_is_current() -> None:
+    """``en.compiled.json`` matches ``en.toml`` and the code that makes plans.
+    If this fails, run ``python -m timeline.find.compiler`` and commit the file."""
+    import json
+    from importlib import resources
+
+    from timeline.find.compiler import plan_key
+
+    shipped = json.loads(resources.files("timeline.find").joinpath("en.compiled.json").read_text())
+    assert shipped["key"] == plan_key()
+
+
+def test_grammar_from_the_shipped_plan_equals_a_fresh_one() -> None:
+    from timeline.find.compiler import _from_plan, _make_plan, _shipped_plan
+
+    shipped = _shipped_plan()
+    assert shipped is not None
+    a, b = _from_plan(shipped), _from_plan(_make_plan(True))
+    assert a.rules == b.rules
+    assert a.parts == b.parts
+    assert dict(a.tables) == dict(b.tables)
+    assert (a.master_source, a.ungated_source, a.domain_source) == (
+        b.master_source,
+        b.ungated_source,
+        b.domain_source,
+    )
+    assert a.gate.pattern == b.gate.pattern
+    for text in SAMPLES:
+        assert list(scan(text, compiled=a)) == list(scan(text, compiled=b))
+
+
+def test_a_stale_plan_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline.find import compiler
+
+    monkeypatch.setattr(compiler, "plan_key", lambda: "not the shipped key")
+    assert compiler._shipped_plan() is None
+    # made afresh instead, with the same rules
+    assert compiler._load_grammar().rules == grammar().rules

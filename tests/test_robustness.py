@@ -148,7 +148,7 @@ def test_optional_groups_as_branches_match_the_same() -> None:
     """Each rule, with its optional groups rewritten as alternations, finds
     the same spans and groups as written."""
     from tests.strategies import DATE_PHRASES
-    from timeline.find.grammar import _optional_as_branch
+    from timeline.find.compiler import _optional_as_branch
 
     g = grammar()
     text = " ".join(DATE_PHRASES) + " " + " ".join(r.example for r in g.rules)

@@ -7,13 +7,13 @@ rule that fired, and an unresolved expression (:mod:`.expressions`) such as
 - :mod:`.expressions`: the unresolved expressions and :class:`Candidate`;
 - ``en.toml``: the English grammar as data (tables, fragments, rules);
 - :mod:`.operations`: what each rule's ``op`` makes of a match;
-- :mod:`.grammar`: the rules compiled into a linear-time router;
+- :mod:`.compiler`: the rules compiled into a linear-time router;
 - :mod:`.prefixes`: which characters each rule can begin with;
 - :mod:`.scanner`: :func:`scan`.
 """
 
+from .compiler import Grammar, grammar
 from .expressions import Candidate
-from .grammar import Grammar, grammar
 from .scanner import scan
 
 __all__ = ["Candidate", "Grammar", "grammar", "scan"]

@@ -13,8 +13,8 @@ import bisect
 import re
 from collections.abc import Iterable
 
+from .compiler import grammar
 from .expressions import Candidate
-from .grammar import grammar
 from .scanner import scan
 
 __all__ = ["drop_quoted_titles", "with_domain_rules"]

@@ -1,7 +1,7 @@
 """Finding: the candidates of a text, in text order.
 
 The scanner knows words and patterns but nothing about calendars.  Each match
-of the grammar (:mod:`timeline.find.grammar`) becomes a
+of the grammar (:mod:`timeline.find.compiler`) becomes a
 :class:`~timeline.find.expressions.Candidate`: the span, the rule that fired,
 a modifier, an explicit direction if the words gave one, and an unresolved
 expression.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .compiler import Grammar, grammar
 from .expressions import Candidate
-from .grammar import Grammar, grammar
 from .operations import ARTICLE_COMPOUND, OPS, RANGE_OPS, Groups, modifier
 
 __all__ = ["scan"]

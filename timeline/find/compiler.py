@@ -23,9 +23,9 @@ from typing import Any
 import attrs
 
 from .operations import OPS, norm
-from .prefixes import ANYTHING, NON_ASCII, Column, Prefix, analyse
+from .prefixes import ANYTHING, AVAILABLE, NON_ASCII, Column, Prefix, analyse
 
-__all__ = ["Grammar", "Rule", "grammar"]
+__all__ = ["Grammar", "Rule", "grammar", "plan_key", "write_plan"]
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 _GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
@@ -59,8 +59,8 @@ _KEY = 6
 _MAX_PICKS = 1 << 16
 
 
-# A main rule's regex, FIRST set and prefixes.
-Part = tuple[re.Pattern[str], frozenset[str] | None, frozenset[Prefix]]
+# A main rule's regex source, FIRST set and prefixes.
+Part = tuple[str, frozenset[str] | None, frozenset[Prefix]]
 
 
 def _bits(positions: list[int], size: int) -> int:
@@ -83,7 +83,10 @@ class _Router:
     """
 
     def __init__(self, parts: tuple[Part, ...]) -> None:
-        self._regexes = [regex for regex, _, _ in parts]
+        # Each rule's regex is compiled the first time a position picks it:
+        # a short text pays only for the rules its words can begin.
+        self._sources = [source for source, _, _ in parts]
+        self._regexes: list[re.Pattern[str] | None] = [None] * len(parts)
         self._firsts = [first for _, first, _ in parts]
         self._owner: list[int] = []  # the rule of each prefix (bit)
         self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
@@ -99,18 +102,12 @@ class _Router:
                     column = prefix[i] if i < len(prefix) else None
                     having[i].setdefault(column, []).append(bit)
         self._low.append(len(self._owner))
-        size = len(self._owner)
-        # For each position: the prefixes allowing each character there, and
-        # those allowing any character.
-        self._allowing: list[dict[str, int]] = []
-        self._anything: list[int] = []
-        for columns in having:
-            allowing: dict[str, list[int]] = {}
-            for column, bits in columns.items():
-                for ch in column or ():
-                    allowing.setdefault(ch, []).extend(bits)
-            self._allowing.append({ch: _bits(bits, size) for ch, bits in allowing.items()})
-            self._anything.append(_bits(columns.get(None, []), size))
+        self._size = len(self._owner)
+        # For each position: the prefixes allowing each character there (made
+        # when a character is first seen there), and those allowing any.
+        self._having = having
+        self._allowing: list[dict[str, int]] = [{} for _ in range(_KEY)]
+        self._anything = [_bits(columns.get(None, []), self._size) for columns in having]
         self._by_first: dict[str, int] = {}
         self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
 
@@ -120,20 +117,41 @@ class _Router:
         bits = self._first(key[0])
         for i, ch in enumerate(key):
             allowing = self._allowing[i]
-            allowed = allowing.get(ch, 0) | self._anything[i]
+            here = allowing.get(ch)
+            if here is None:
+                here = self._allowed(i, ch)
+            allowed = here | self._anything[i]
             if not ch.isascii():
-                allowed |= allowing.get(NON_ASCII, 0)
+                beyond = allowing.get(NON_ASCII)
+                allowed |= beyond if beyond is not None else self._allowed(i, NON_ASCII)
             bits &= allowed
         chosen: list[int] = []
         while bits:
             index = self._owner[bits.bit_length() - 1]
             chosen.append(index)
             bits &= (1 << self._low[index]) - 1
-        found = tuple(self._regexes[index] for index in reversed(chosen))
+        found = tuple(self._regex(index) for index in reversed(chosen))
         if len(self.picks) >= _MAX_PICKS:
             self.picks.clear()
         self.picks[key] = found
         return found
+
+    def _allowed(self, i: int, ch: str) -> int:
+        """The prefixes whose column ``i`` holds ``ch`` (computed once)."""
+        positions = [
+            bit
+            for column, bits in self._having[i].items()
+            if column is not None and ch in column
+            for bit in bits
+        ]
+        found = self._allowing[i][ch] = _bits(positions, self._size)
+        return found
+
+    def _regex(self, index: int) -> re.Pattern[str]:
+        regex = self._regexes[index]
+        if regex is None:
+            regex = self._regexes[index] = re.compile(self._sources[index])
+        return regex
 
     def _first(self, ch: str) -> int:
         """The bits of the rules that can begin with ``ch`` in either case
@@ -161,7 +179,8 @@ class Grammar:
     master_source: str
     by_group: Mapping[str, Rule]
     ungated_source: str
-    domain_only: re.Pattern[str]
+    # The domain-only rules' scanner, compiled when a text of their domain needs it.
+    domain_source: str
     # The gate alone, and for each main rule its renamed pattern and FIRST
     # set: the pieces of the dispatching scanner (:class:`_Router`).
     # These (and ``domain_only``) have their optional groups rewritten as
@@ -176,6 +195,11 @@ class Grammar:
     @router.default
     def _router(self) -> _Router:
         return _Router(self.parts)
+
+    @property
+    def domain_only(self) -> re.Pattern[str]:
+        """The scanner of the domain-only rules (compiled at first use)."""
+        return _compiled(self.domain_source)
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -333,64 +357,178 @@ def _renamer(prefix: str) -> Callable[[re.Match[str]], str]:
 
 
 def _load_grammar(analysed: bool = True) -> Grammar:
-    """Compile ``en.toml``.  With ``analysed`` False every rule is taken to
-    begin with any characters (what :mod:`.prefixes` answers on a Python whose
-    private regex parser it cannot trust): the same matches, found slower."""
+    """Compile ``en.toml``.
+
+    The pure-Python part of the work (expanding fragments, building tries and
+    the gate, the prefix analysis) gives a *plan* of plain data, which ships
+    precomputed in ``en.compiled.json`` beside ``en.toml``: it is used when
+    its key (a hash of ``en.toml`` and of the code that makes plans) matches,
+    and made afresh otherwise.  Only the regexes are compiled at run time, the
+    gate at once and each rule when a position first picks it.
+
+    With ``analysed`` False every rule is taken to begin with any characters
+    (what :mod:`.prefixes` answers on a Python whose private regex parser it
+    cannot trust): the same matches, found slower.
+    """
+    plan = _shipped_plan() if analysed and AVAILABLE else None
+    return _from_plan(plan if plan is not None else _make_plan(analysed))
+
+
+_FORMAT = 2
+_PLAN_FILE = "en.compiled.json"
+_PLAN_SOURCES = ("en.toml", "compiler.py", "prefixes.py")
+
+
+def plan_key() -> str | None:
+    """The hash a shipped plan must carry: of ``en.toml`` and of the modules
+    that make plans (``None`` when their sources cannot be read)."""
+    import hashlib  # here, not at import: only the first grammar() needs it
+
+    digest = hashlib.sha256(f"plan format {_FORMAT}, key {_KEY}".encode())
+    here = resources.files("timeline.find")
+    try:
+        for name in _PLAN_SOURCES:
+            digest.update(here.joinpath(name).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _shipped_plan() -> dict[str, Any] | None:
+    import json
+
+    key = plan_key()
+    if key is None:
+        return None
+    try:
+        plan: dict[str, Any] = json.loads(
+            resources.files("timeline.find").joinpath(_PLAN_FILE).read_text("utf-8")
+        )
+    except (OSError, ValueError):
+        return None
+    return plan if plan.get("key") == key else None
+
+
+def write_plan(path: str | None = None) -> str:
+    """Write the plan that :func:`_load_grammar` uses to ``path`` (by default
+    ``en.compiled.json`` in this package's folder); returns the path.
+
+    Run ``python -m timeline.find.compiler`` after changing ``en.toml`` or the
+    code that makes plans (a test fails while the shipped plan is stale).
+    """
+    import json
+
+    plan = _make_plan(True)
+    target = path or str(resources.files("timeline.find").joinpath(_PLAN_FILE))
+    with open(target, "w", encoding="utf-8") as f:
+        json.dump(plan, f, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+        f.write("\n")
+    return target
+
+
+def _column_index(column: Column, columns: dict[tuple[str, ...], int]) -> int:
+    """The index of ``column`` in the plan's list of columns (-1 for any character)."""
+    if column is None:
+        return -1
+    return columns.setdefault(tuple(sorted(column)), len(columns))
+
+
+def _make_plan(analysed: bool) -> dict[str, Any]:
+    """Everything about the grammar that is not a compiled regex, as plain data."""
     raw = tomllib.loads(resources.files("timeline.find").joinpath("en.toml").read_text("utf-8"))
     tables: dict[str, Any] = raw["tables"]
     fragments: dict[str, str] = raw["fragments"]
-    rules: list[Rule] = []
-    parts: list[str] = []
+    rules: list[list[Any]] = []
+    outer_names: list[str] = []
+    bodies: list[str] = []
     extra_parts: list[str] = []
-    firsts: list[Part] = []
-    by_group: dict[str, Rule] = {}
+    parts: list[list[Any]] = []
+    # The prefixes' columns, each written once: a prefix is a list of indices.
+    columns: dict[tuple[str, ...], int] = {}
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
         prefix = f"g{index}_"
-        groups = tuple((name, prefix + name) for name in _GROUP.findall(expanded))
+        groups = [[name, prefix + name] for name in _GROUP.findall(expanded)]
         renamed = _GROUP.sub(_renamer(prefix), expanded)
-        rule = Rule(
-            spec["name"],
-            spec["op"],
-            expanded,
-            spec.get("example", ""),
-            groups,
-            frozenset(spec.get("domains", ())),
-        )
-        if rule.op not in OPS:
-            raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
+        name, op, domains = spec["name"], spec["op"], sorted(spec.get("domains", ()))
+        if op not in OPS:
+            raise ValueError(f"rule {name}: unknown op {op}")
         outer = f"r{index}"
         fast = f"(?P<{outer}>{_optional_as_branch(renamed)})"
         try:  # fail early, naming the rule
-            if rule.domains:
+            if domains:
                 re.compile(expanded)
                 extra_parts.append(fast)
             else:
-                regex = re.compile(rf"(?<!\w)(?:{fast})(?!\w)")
-                firsts.append((regex, *(analyse(expanded, _KEY) if analysed else ANYTHING)))
-                parts.append(f"(?P<{outer}>{renamed})")
+                source = rf"(?<!\w)(?:{fast})(?!\w)"
+                re.compile(source)
+                first, found = analyse(expanded, _KEY) if analysed else ANYTHING
+                parts.append(
+                    [
+                        source,
+                        None if first is None else sorted(first),
+                        sorted([_column_index(c, columns) for c in p] for p in found),
+                    ]
+                )
+                bodies.append(f"(?P<{outer}>{renamed})")
         except re.error as exc:
-            raise ValueError(f"rule {rule.name}: bad pattern: {exc}") from exc
-        by_group[outer] = rule
-        rules.append(rule)
-    body = "|".join(parts)
+            raise ValueError(f"rule {name}: bad pattern: {exc}") from exc
+        rules.append([name, op, expanded, spec.get("example", ""), groups, domains])
+        outer_names.append(outer)
     gate = _gate({k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {}))
-    master = rf"(?<!\w)(?={gate})(?:{body})(?!\w)"
     lowered = {name: {norm(k): v for k, v in table.items()} for name, table in tables.items()}
-    ungated = rf"(?<!\w)(?:{body})(?!\w)"
-    # Domain-only rules are few and rare: their own small scanner, run only
-    # on documents of their domain.
-    extra = re.compile(rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)")
-    return Grammar(
-        lowered,
-        tuple(rules),
-        master,
-        by_group,
-        ungated,
-        extra,
-        re.compile(rf"\W(?={_optional_as_branch(gate)})"),
-        tuple(firsts),
+    return {
+        "format": _FORMAT,
+        "key": plan_key(),
+        "tables": lowered,
+        "rules": rules,
+        "outer": outer_names,
+        "body": "|".join(bodies),
+        "gate": gate,
+        # The gate as the scanner searches it: the character before each gated position.
+        "gate_scan": rf"\W(?={_optional_as_branch(gate)})",
+        # Domain-only rules are few and rare: their own small scanner, run
+        # only on documents of their domain.
+        "domain": rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)",
+        "columns": [list(c) for c in sorted(columns, key=columns.__getitem__)],
+        "parts": parts,
+    }
+
+
+def _from_plan(plan: dict[str, Any]) -> Grammar:
+    """The grammar of a plan: the rules, and the gate compiled."""
+    rules = tuple(
+        Rule(name, op, pattern, example, tuple((a, b) for a, b in groups), frozenset(domains))
+        for name, op, pattern, example, groups, domains in plan["rules"]
     )
+    for rule in rules:
+        if rule.op not in OPS:
+            raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
+    columns = [frozenset(c) for c in plan["columns"]]
+    parts = tuple(
+        (
+            source,
+            None if first is None else frozenset(first),
+            frozenset(tuple(None if c < 0 else columns[c] for c in prefix) for prefix in found),
+        )
+        for source, first, found in plan["parts"]
+    )
+    body, gate = plan["body"], plan["gate"]
+    return Grammar(
+        plan["tables"],
+        rules,
+        rf"(?<!\w)(?={gate})(?:{body})(?!\w)",
+        dict(zip(plan["outer"], rules, strict=True)),
+        rf"(?<!\w)(?:{body})(?!\w)",
+        plan["domain"],
+        re.compile(plan["gate_scan"]),
+        parts,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _prefix_tree(ends: Mapping[str, Iterable[str]]) -> dict[str, Any]:
@@ -539,3 +677,7 @@ def _trie_ends(ends: Mapping[str, set[str]]) -> str:
 def grammar() -> Grammar:
     """The compiled grammar (built once, at first use)."""
     return _load_grammar()
+
+
+if __name__ == "__main__":
+    print(write_plan())
