@@ -128,7 +128,9 @@ def main() -> int:
                 print("Chromium failed:", proc.stderr[-2000:], file=sys.stderr)
                 return 1
             drawn.append(int(found.group(1)) / 1000)
-            print(f"run {run + 1}: drawn {drawn[-1]:.2f} s after navigation; Chromium run {walls[-1]:.2f} s")
+            print(
+                f"run {run + 1}: drawn {drawn[-1]:.2f} s after navigation; Chromium run {walls[-1]:.2f} s"
+            )
         print(f"status line: {status.group(1)}")
         print(
             f"open time (median of {args.runs}): {statistics.median(drawn):.2f} s "

@@ -12,7 +12,9 @@ and ``docs/img/story-view.png``.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
 import json
 import os
@@ -218,6 +220,102 @@ def test_filters_from_the_link(browser: str, story: list[ArticleResult], tmp_pat
     dom, _ = load(browser, tmp_path, page, "#lanes")
     assert sorted(listed(dom)) == list(range(len(data["events"])))
     assert 'data-mode="lanes"' in dom
+
+
+# Played in the page after its own script (the test allows it by its hash):
+# zoom with the wheel, drag to pan, click a mark on the canvas, turn off a grain.
+HARNESS = """
+(function () {
+  var canvas = document.getElementById("chart"), status = document.getElementById("status");
+  var out = {}, log = document.createElement("pre");
+  log.id = "harness";
+  document.body.appendChild(log);
+  function span() {
+    var m = status.textContent.match(/\\u00b7 (\\d+ \\w+ -?\\d+) \\u2013 (\\d+ \\w+ -?\\d+)/);
+    return m ? [m[1], m[2]] : null;
+  }
+  function pointer(type, x, y) {
+    var r = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(new PointerEvent(type, {
+      clientX: r.left + x, clientY: r.top + y, bubbles: true, cancelable: true,
+      pointerId: 1, isPrimary: true
+    }));
+  }
+  var steps = [
+    function () {
+      var r = canvas.getBoundingClientRect();
+      out.start = span();
+      canvas.dispatchEvent(new WheelEvent("wheel", {
+        deltaY: -300, clientX: r.left + r.width / 2, clientY: r.top + 60,
+        bubbles: true, cancelable: true
+      }));
+    },
+    function () {
+      out.zoomed = span();
+      pointer("pointerdown", 300, 60); pointer("pointermove", 500, 60); pointer("pointerup", 500, 60);
+    },
+    function () {
+      out.panned = span();
+      var w = canvas.width, h = canvas.height;
+      var img = canvas.getContext("2d").getImageData(0, 0, w, h).data, found = null;
+      var marks = [0x2563eb, 0xd97706, 0x059669, 0xdb2777];  // days, months, weeks, seasons
+      for (var y = 50; y < h && !found; y++) {
+        for (var x = 0; x < w; x++) {
+          var k = (y * w + x) * 4;
+          var rgb = img[k] * 65536 + img[k + 1] * 256 + img[k + 2];
+          if (marks.indexOf(rgb) >= 0) { found = [x, y]; break; }
+        }
+      }
+      out.found = found;
+      if (found) { pointer("pointerdown", found[0], found[1] + 3); pointer("pointerup", found[0], found[1] + 3); }
+    },
+    function () {
+      var detail = document.getElementById("detail");
+      out.detail = detail.hidden ? null : detail.textContent;
+      out.before = status.textContent;
+      document.querySelector("#grains input").click();
+    },
+    function () { out.after = status.textContent; log.textContent = JSON.stringify(out); }
+  ];
+  var i = 0;
+  (function next() { if (i < steps.length) { steps[i++](); setTimeout(next, 200); } })();
+})();
+"""
+
+
+def parse_day(text: str) -> dt.date:
+    day, month, year = text.split()
+    return dt.date(int(year), MONTHS.index(month) + 1, int(day))
+
+
+def test_zoom_pan_select_and_filter(
+    browser: str, story: list[ArticleResult], tmp_path: Path
+) -> None:
+    page = render(story, "html")
+    digest = base64.b64encode(hashlib.sha256(HARNESS.encode("utf-8")).digest()).decode()
+    page = page.replace("script-src ", f"script-src 'sha256-{digest}' ", 1)
+    page = page.replace("</body>", f"<script>{HARNESS}</script>\n</body>", 1)
+    dom, requests = load(browser, tmp_path, page)
+    assert requests == []
+    found = re.search(r'<pre id="harness">(.*?)</pre>', dom, re.S)
+    assert found is not None, "the harness did not finish"
+    out = json.loads(html.unescape(found.group(1)))
+    start = [parse_day(d) for d in out["start"]]
+    zoomed = [parse_day(d) for d in out["zoomed"]]
+    panned = [parse_day(d) for d in out["panned"]]
+    # The wheel zooms in around the pointer; dragging right shows earlier days.
+    assert (zoomed[1] - zoomed[0]) * 2 < start[1] - start[0]
+    assert start[0] < zoomed[0] and zoomed[1] < start[1]
+    assert panned[0] < zoomed[0] and panned[1] < zoomed[1]
+    assert abs((panned[1] - panned[0]) - (zoomed[1] - zoomed[0])).days <= 1  # days shown whole
+    # A click on a mark opens the event's details, with its articles.
+    assert out["found"] is not None
+    assert out["detail"] is not None and "Reported by" in out["detail"]
+    # Turning off the first grain (clock times: "this morning") hides it.
+    before = int(out["before"].split()[3])
+    after = re.match(r"Drawn \d+ of (\d+) events \((\d+) before filters\)", out["after"])
+    assert after is not None
+    assert int(after.group(1)) == before - 1 and int(after.group(2)) == before
 
 
 def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:

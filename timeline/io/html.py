@@ -314,7 +314,7 @@ _SCRIPT = r"""
   var FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
   var BOLD = "600 12px system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
   var ROW = 22, AXIS = 30, STRIP = 18, PAD = 14, LANE_HEAD = 20, FOOT = 24;
-  var MAX_ROWS = 36, LANE_ROWS = 6, MAX_LANES = 40, LIST_LIMIT = 500;
+  var MAX_ROWS = 36, LANE_ROWS = 4, MAX_LANES = 40, LIST_LIMIT = 500;
   var MIN_SPAN = 1 / 96, DAY_MS = 86400000;
 
   function $(id) { return document.getElementById(id); }
@@ -625,8 +625,9 @@ _SCRIPT = r"""
       });
     });
     var y = AXIS + STRIP + 6, items = [], bands = [], over = [];
+    var laneRows = Math.max(LANE_ROWS, Math.min(24, Math.floor(MAX_ROWS * 1.5 / Math.max(chosen.length, 1))));
     chosen.forEach(function (a) {
-      var mine = byArticle[a.i].map(place), packed = pack(mine, LANE_ROWS), h = LANE_HEAD + packed.rows * ROW + 8;
+      var mine = byArticle[a.i].map(place), packed = pack(mine, laneRows), h = LANE_HEAD + packed.rows * ROW + 8;
       mine.forEach(function (it) { if (it.row >= 0) { it.y = y + LANE_HEAD + it.row * ROW + ROW / 2; items.push(it); } });
       packed.over.forEach(function (it) { over.push(it); });
       bands.push({ y: y, h: h, title: a.id, meta: "published " + fmtDay(a.pub) + " · " + a.count + " dated event" + (a.count === 1 ? "" : "s"), article: a });
@@ -851,14 +852,19 @@ _SCRIPT = r"""
     var shift = dx / (R - L) * (state.b - state.a);
     setView(state.a - shift, state.b - shift); frame();
   }
+  // One drawing per frame however many events asked for it; a timer stands
+  // in where no frames come (a hidden or headless page).
   var pending = false;
   function frame() {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () {
+    var run = function () {
+      if (!pending) return;
       pending = false; draw();
       if (state.inView) scheduleList();
-    });
+    };
+    window.requestAnimationFrame(run);
+    setTimeout(run, 100);
   }
   function hit(x, y, list) {
     for (var k = list.length - 1; k >= 0; k--) {
@@ -888,7 +894,8 @@ _SCRIPT = r"""
   }
   var drag = null;
   canvas.addEventListener("pointerdown", function (e) {
-    drag = { x: e.clientX, moved: 0 }; canvas.setPointerCapture(e.pointerId);
+    drag = { x: e.clientX, moved: 0 };
+    try { canvas.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
   });
   canvas.addEventListener("pointermove", function (e) {
     var p = local(e);
