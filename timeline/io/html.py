@@ -315,7 +315,7 @@ _SCRIPT = r"""
   var BOLD = "600 12px system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
   var ROW = 22, AXIS = 30, STRIP = 18, PAD = 14, LANE_HEAD = 20, FOOT = 24;
   var MAX_ROWS = 36, LANE_ROWS = 4, MAX_LANES = 40, LIST_LIMIT = 500;
-  var MIN_SPAN = 1 / 96, DAY_MS = 86400000;
+  var MIN_SPAN = 1 / 96, FIT_SHARE = 0.6;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -407,7 +407,7 @@ _SCRIPT = r"""
       .sort(function (x, y) { return x - y; });
     var lo = Infinity, hi = -Infinity;
     if (mids.length) {
-      var k = Math.max(1, Math.ceil(mids.length * 0.8)), best = Infinity;
+      var k = Math.max(1, Math.ceil(mids.length * FIT_SHARE)), best = Infinity;
       for (var i = 0; i + k - 1 < mids.length; i++) {
         var w = mids[i + k - 1] - mids[i];
         if (w < best) { best = w; lo = mids[i]; hi = mids[i + k - 1]; }
@@ -451,6 +451,7 @@ _SCRIPT = r"""
   function refilter() {
     shown = events.filter(passes);
     if (state.selected >= 0 && !passes(events[state.selected])) select(-1);
+    if (shown.length && !shown.some(inView)) { var r = fitRange(shown); setView(r[0], r[1]); }
     draw();
     scheduleList();
   }
@@ -583,7 +584,9 @@ _SCRIPT = r"""
       var x = Math.round(X(t[0])) + 0.5;
       ctx.strokeStyle = GRID; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(x, AXIS - 4); ctx.lineTo(x, H); ctx.stroke();
-      ctx.fillStyle = "#475569"; ctx.fillText(t[1], Math.min(Math.max(x, 40), W - 40), AXIS - 10);
+      var half = ctx.measureText(t[1]).width / 2;
+      if (x - half < 2 || x + half > W - 2) return;
+      ctx.fillStyle = "#475569"; ctx.fillText(t[1], x, AXIS - 10);
     });
     ctx.strokeStyle = "#94a3b8"; ctx.beginPath(); ctx.moveTo(0, AXIS + 0.5); ctx.lineTo(W, AXIS + 0.5); ctx.stroke();
     drawPublished(layout);
@@ -630,7 +633,7 @@ _SCRIPT = r"""
       var mine = byArticle[a.i].map(place), packed = pack(mine, laneRows), h = LANE_HEAD + packed.rows * ROW + 8;
       mine.forEach(function (it) { if (it.row >= 0) { it.y = y + LANE_HEAD + it.row * ROW + ROW / 2; items.push(it); } });
       packed.over.forEach(function (it) { over.push(it); });
-      bands.push({ y: y, h: h, title: a.id, meta: "published " + fmtDay(a.pub) + " · " + a.count + " dated event" + (a.count === 1 ? "" : "s"), article: a });
+      bands.push({ y: y, h: h, title: a.id, meta: "published " + fmtDay(a.pub) + " · " + a.count + " event" + (a.count === 1 ? "" : "s"), article: a });
       y += h + 4;
     });
     return { items: items, height: y + FOOT, foot: y, over: over, bands: bands, lanes: true, note: note };
@@ -649,7 +652,9 @@ _SCRIPT = r"""
     var lastLabel = -Infinity;
     order.forEach(function (day) {
       var x0 = X(day), x1 = X(day + 1), x = (x0 + x1) / 2, list = days[day];
-      if (x1 - x0 >= 3) { ctx.fillStyle = "rgba(220, 38, 38, 0.07)"; ctx.fillRect(x0, y0, x1 - x0, bottom - y0); }
+      if (x1 - x0 >= 3 && !layout.lanes) {
+        ctx.fillStyle = "rgba(220, 38, 38, 0.07)"; ctx.fillRect(x0, y0, x1 - x0, bottom - y0);
+      }
       ctx.fillStyle = PUB;
       ctx.beginPath(); ctx.moveTo(x - 5, y0); ctx.lineTo(x + 5, y0); ctx.lineTo(x, y0 + 8); ctx.closePath(); ctx.fill();
       if (list.length > 1 && x + 7 > lastLabel) {
@@ -664,7 +669,11 @@ _SCRIPT = r"""
       layout.bands.forEach(function (band) {
         var a = band.article;
         if (a.pub + 1 <= state.a || a.pub >= state.b) return;
-        var x = Math.round(X(a.pub + 0.5)) + 0.5;
+        var x = Math.round(X(a.pub + 0.5)) + 0.5, x0 = X(a.pub), x1 = X(a.pub + 1);
+        if (x1 - x0 >= 3) {
+          ctx.fillStyle = "rgba(220, 38, 38, 0.07)";
+          ctx.fillRect(x0, band.y + LANE_HEAD - 2, x1 - x0, band.h - LANE_HEAD + 2);
+        }
         ctx.beginPath(); ctx.moveTo(x, band.y + LANE_HEAD - 2); ctx.lineTo(x, band.y + band.h); ctx.stroke();
       });
     } else if (order.length <= 12) {
