@@ -106,6 +106,23 @@ class _Table:
         return found
 
 
+# Capitalised words that name dates, not participants: no entity filter for them.
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
+    "friday saturday sunday spring summer autumn fall winter christmas easter".split()
+)
+
+
+def _names(event: Event) -> set[str]:
+    """The names in an event's sentence, without the names of dates."""
+    return {
+        name
+        for name in participants(event)
+        if not all(word.lower() in _DATE_WORDS for word in name.split())
+    }
+
+
 def _merged(results: Sequence[ArticleResult]) -> Timeline:
     if len(results) == 1:
         return results[0].timeline
@@ -152,7 +169,7 @@ def story_data(results: Sequence[ArticleResult]) -> dict[str, Any]:
             article = _article_of(source, by_id, results)
             pairs += [article, sentences.add(squash(report.text))]
             counts[article] += 1
-            held |= participants(report)
+            held |= _names(report)
         for name in held:
             names[name] = names.get(name, 0) + 1
         rows.append((e, pairs, sorted(held)))
