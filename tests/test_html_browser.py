@@ -367,10 +367,13 @@ def colour_count(rows: list[bytes], rgb: tuple[int, int, int]) -> int:
     return total
 
 
-def screenshot(browser: str, tmp: Path, page: str, name: str, fragment: str = "") -> Path:
+def screenshot(
+    browser: str, tmp: Path, page: str, name: str, fragment: str = "", *, docs: bool = False
+) -> Path:
+    """A 1400x900 screenshot of ``page`` (into ``docs/img`` when updating the docs' ones)."""
     path = tmp / "shot.html"
     path.write_text(page, "utf-8")
-    target = IMAGES / name if UPDATE else tmp / name
+    target = IMAGES / name if UPDATE and docs else tmp / name
     target.parent.mkdir(parents=True, exist_ok=True)
     proc = run_chromium(
         browser, tmp, f"--screenshot={target}", "--window-size=1400,900", path.as_uri() + fragment
@@ -380,7 +383,8 @@ def screenshot(browser: str, tmp: Path, page: str, name: str, fragment: str = ""
 
 
 def test_screenshot_of_one_article(browser: str, example: ArticleResult, tmp_path: Path) -> None:
-    target = screenshot(browser, tmp_path, render([example], "html"), "example-timeline.png")
+    page = render([example], "html")
+    target = screenshot(browser, tmp_path, page, "example-timeline.png", docs=True)
     width, height, rows = png_pixels(target)
     assert (width, height) == (1400, 900)
     # The canvas is drawn: day points, month bars and the publish-date marker,
@@ -394,13 +398,66 @@ def test_screenshot_of_one_article(browser: str, example: ArticleResult, tmp_pat
 def test_screenshot_of_a_story_in_lanes(
     browser: str, story: list[ArticleResult], tmp_path: Path
 ) -> None:
-    target = screenshot(browser, tmp_path, render(story, "html"), "story-view.png", "#lanes")
+    page = render(story, "html")
+    target = screenshot(browser, tmp_path, page, "story-view.png", "#lanes", docs=True)
     width, height, rows = png_pixels(target)
     assert (width, height) == (1400, 900)
     assert colour_count(rows, (0x25, 0x63, 0xEB)) > 300
     assert colour_count(rows, (0x11, 0x18, 0x27)) > 30  # rings: reported twice
     # Three lanes: their alternating backgrounds.
     assert colour_count(rows, (0xF1, 0xF5, 0xF9)) > 10_000
+
+
+@pytest.mark.parametrize(
+    ("phrase", "mod"),
+    [
+        ("early next year", "START"),
+        ("in the middle of next year", "MID"),
+        ("late next year", "END"),
+    ],
+)
+def test_modifier_is_part_of_the_bar(browser: str, tmp_path: Path, phrase: str, mod: str) -> None:
+    """ "Late next year" is not the whole year: a pale bar over the year with
+    its last third solid."""
+    text = f"Wire — 01/22/2025\n\nThe council will publish a review {phrase}."
+    r = article("w.txt", dt.date(2025, 1, 22), text)
+    assert [(row[4], row[3]) for row in story_data([r])["events"]] == [("2026", mod)]
+    _, _, rows = png_pixels(screenshot(browser, tmp_path, render([r], "html"), "mod.png"))
+    grey = bytes((0x64, 0x74, 0x8B))  # the year colour
+
+    def runs(row: bytes) -> list[tuple[int, int]]:
+        out, start = [], None
+        for x in range(len(row) // 3 + 1):
+            hit = row[3 * x : 3 * x + 3] == grey
+            if hit and start is None:
+                start = x
+            elif not hit and start is not None:
+                out.append((start, x - 1))
+                start = None
+        return out
+
+    # The bar's rows: those with a long run of the year colour; in its middle
+    # row, the solid part is that run and the bar goes on, pale, until the
+    # chart's background.
+    bar = [y for y, row in enumerate(rows) if any(b - a >= 50 for a, b in runs(row))]
+    assert bar, "no bar drawn"
+    row = rows[(bar[0] + bar[-1]) // 2]
+    solid = max(runs(row), key=lambda run: run[1] - run[0])
+    background = bytes((0xF8, 0xFA, 0xFC))
+    left, right = solid[0], solid[1]
+    while row[3 * (left - 1) : 3 * left] != background:
+        left -= 1
+    while row[3 * (right + 1) : 3 * (right + 2)] != background:
+        right += 1
+    share = (solid[1] - solid[0] + 1) / (right - left + 1)
+    assert 0.28 < share < 0.40, (left, solid, right)
+    if mod == "START":
+        assert solid[0] - left <= 2
+    elif mod == "END":
+        assert right - solid[1] <= 2
+    else:
+        assert abs((solid[0] + solid[1]) - (left + right)) <= 4
+        assert solid[0] > left and solid[1] < right
 
 
 def test_network_log_would_show_a_request(browser: str, tmp_path: Path) -> None:

@@ -417,17 +417,19 @@ _SCRIPT = r"""
     return [lo - pad, hi + pad];
   }
   function fitRange(list) {
-    // The narrowest window holding 80% of the events' middles, widened to
-    // the middle publish dates.
-    var mids = list.map(function (ev) { return (ev.s + ev.e) / 2; }).sort(function (x, y) { return x - y; });
+    // The narrowest window holding 60% of the events' middles, widened to
+    // their whole intervals (unless far wider than the window) and to the
+    // middle publish dates.
+    var byMid = list.map(function (ev) { return [(ev.s + ev.e) / 2, ev]; })
+      .sort(function (x, y) { return x[0] - y[0] || x[1].i - y[1].i; });
     var pubs = articles.filter(function (a) { return a.on; }).map(function (a) { return a.pub + 0.5; })
       .sort(function (x, y) { return x - y; });
-    var lo = Infinity, hi = -Infinity;
-    if (mids.length) {
-      var k = Math.max(1, Math.ceil(mids.length * FIT_SHARE)), best = Infinity;
-      for (var i = 0; i + k - 1 < mids.length; i++) {
-        var w = mids[i + k - 1] - mids[i];
-        if (w < best) { best = w; lo = mids[i]; hi = mids[i + k - 1]; }
+    var lo = Infinity, hi = -Infinity, first = 0, k = Math.max(1, Math.ceil(byMid.length * FIT_SHARE));
+    if (byMid.length) {
+      var best = Infinity;
+      for (var i = 0; i + k - 1 < byMid.length; i++) {
+        var w = byMid[i + k - 1][0] - byMid[i][0];
+        if (w < best) { best = w; first = i; lo = byMid[i][0]; hi = byMid[i + k - 1][0]; }
       }
     }
     if (pubs.length) {
@@ -435,7 +437,12 @@ _SCRIPT = r"""
       hi = Math.max(hi, pubs[Math.ceil((pubs.length - 1) * 0.9)] + 0.5);
     }
     if (!isFinite(lo)) return fullRange(list);
-    return padded(lo, hi);
+    var span = Math.max(hi - lo, 14), wlo = lo, whi = hi;
+    for (var j = first; j < first + k && j < byMid.length; j++) {
+      var ev = byMid[j][1];
+      if (ev.e - ev.s <= span * 3) { wlo = Math.min(wlo, ev.s); whi = Math.max(whi, ev.e); }
+    }
+    return padded(wlo, whi);
   }
   function setView(lo, hi) {
     var full = fullRange(events), span = Math.max(hi - lo, MIN_SPAN);
