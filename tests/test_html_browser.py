@@ -179,7 +179,9 @@ def test_page_lists_every_event_and_fetches_nothing(
     hidden = sum(map(int, off.groups())) if off else 0
     assert drawn + hidden == n  # every event is drawn or counted off screen
     # The controls the script builds from the data.
-    assert dom.count('<li><label><input type="checkbox">') == len(story)
+    listed_articles = re.findall(r'<li data-text="([^"]*)"><label><input type="checkbox">', dom)
+    assert [html.unescape(t) for t in listed_articles] == [r.id.lower() for r in story]
+    assert dom.count('<button class="only" type="button"') == len(story)
     kinds = {_kind(data["grains"][r[2]]) for r in data["events"]}
     assert dom.count('<label class="grain">') == len(kinds)
     assert dom.count("<option value=") == len(data["entities"])
@@ -223,7 +225,8 @@ def test_filters_from_the_link(browser: str, story: list[ArticleResult], tmp_pat
 
 
 # Played in the page after its own script (the test allows it by its hash):
-# zoom with the wheel, drag to pan, click a mark on the canvas, turn off a grain.
+# zoom with the wheel, drag to pan, click a mark on the canvas, turn off a grain,
+# show one article alone.
 HARNESS = """
 (function () {
   var canvas = document.getElementById("chart"), status = document.getElementById("status");
@@ -275,7 +278,11 @@ HARNESS = """
       out.before = status.textContent;
       document.querySelector("#grains input").click();
     },
-    function () { out.after = status.textContent; log.textContent = JSON.stringify(out); }
+    function () {
+      out.after = status.textContent;
+      document.querySelector("#article-list li:nth-child(2) button.only").click();
+    },
+    function () { out.only = status.textContent; log.textContent = JSON.stringify(out); }
   ];
   var i = 0;
   (function next() { if (i < steps.length) { steps[i++](); setTimeout(next, 200); } })();
@@ -316,6 +323,12 @@ def test_zoom_pan_select_and_filter(
     after = re.match(r"Drawn \d+ of (\d+) events \((\d+) before filters\)", out["after"])
     assert after is not None
     assert int(after.group(1)) == before - 1 and int(after.group(2)) == before
+    # "only" on the second article: its events that are not clock times.
+    data = story_data(story)
+    kinds = data["grains"]
+    second = [row for row in data["events"] if 1 in row[9][0::2] and _kind(kinds[row[2]]) != "time"]
+    only = re.match(r"Drawn \d+ of (\d+) events", out["only"])
+    assert only is not None and int(only.group(1)) == len(second) >= 2
 
 
 def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:

@@ -283,6 +283,8 @@ summary { cursor: pointer; color: #334155; }
 #article-list { list-style: none; padding: 0; margin: 6px 0; max-height: 14em; overflow: auto;
   columns: 22em; font-size: 13px; }
 #article-list .meta, .source { color: #64748b; }
+#article-list button.only { font-size: 11px; padding: 0 5px; margin-left: 4px; }
+#article-list li[hidden] { display: none; }
 #chart-wrap { position: relative; border: 1px solid #e2e8f0; border-radius: 4px; }
 #chart { display: block; width: 100%; touch-action: none; cursor: grab; }
 #chart:focus { outline: 2px solid #93c5fd; }
@@ -813,6 +815,7 @@ _SCRIPT = r"""
     for (var k = 0; k < limit; k++) {
       var ev = rows[k], tr = el("tr");
       tr.dataset.event = String(ev.i);
+      tr.tabIndex = 0;
       if (ev.i === state.selected) tr.className = "selected";
       tr.appendChild(el("td", "value", ev.value));
       tr.appendChild(el("td", "span", spanText(ev)));
@@ -1010,6 +1013,9 @@ _SCRIPT = r"""
   $("entity").addEventListener("input", function () { if (!$("entity").value) onEntity(); });
   $("in-view").addEventListener("change", function () { state.inView = $("in-view").checked; scheduleList(); });
   $("more").addEventListener("click", function () { state.listAll = true; renderList(); });
+  $("event-rows").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.closest("tr")) e.target.closest("tr").click();
+  });
   $("event-rows").addEventListener("click", function (e) {
     var tr = e.target.closest("tr");
     if (!tr) return;
@@ -1044,10 +1050,24 @@ _SCRIPT = r"""
     label.appendChild(box);
     label.appendChild(document.createTextNode(" " + a.id + " "));
     label.appendChild(el("span", "meta", fmtDay(a.pub) + " · " + a.count));
-    li.appendChild(label); frag.appendChild(li);
+    var only = el("button", "only", "only");
+    only.type = "button";
+    only.title = "Show this article alone";
+    only.addEventListener("click", function () {
+      articles.forEach(function (b, i) { b.on = b === a; boxesByArticle[i].checked = b.on; });
+      refilter();
+    });
+    li.appendChild(label); li.appendChild(only); frag.appendChild(li);
+    li.dataset.text = a.id.toLowerCase();
     return box;
   });
   listBox.appendChild(frag);
+  $("article-search").addEventListener("input", function () {
+    var q = $("article-search").value.trim().toLowerCase();
+    Array.prototype.forEach.call(listBox.children, function (li) {
+      li.hidden = q !== "" && li.dataset.text.indexOf(q) < 0;
+    });
+  });
   function setAll(on) {
     articles.forEach(function (a, i) { a.on = on; boxesByArticle[i].checked = on; });
     refilter();
@@ -1121,6 +1141,7 @@ _BODY = """\
 <div class="bar" id="grains" aria-label="Grains"></div>
 <details id="articles"><summary>Articles ({n_articles})</summary>
 <button type="button" id="articles-all">All</button> <button type="button" id="articles-none">None</button>
+<input id="article-search" type="search" placeholder="find an article" autocomplete="off">
 <ul id="article-list"></ul></details>
 <p class="key">Drag to pan, scroll or double-click to zoom. Points are days, diamonds clock times, \
 bars longer periods; a bar with a solid part is the start, middle or end of its period; a ring \
