@@ -362,6 +362,7 @@ _SCRIPT = r"""
   }
   function pad2(n) { return n < 10 ? "0" + n : String(n); }
   function fmtDay(z) { var c = civil(z); return c[2] + " " + MONTHS[c[1] - 1] + " " + c[0]; }
+  function fmtShort(z) { var c = civil(z); return c[2] + " " + MONTHS[c[1] - 1]; }
   function fmtMonth(z) { var c = civil(z); return MONTHS[c[1] - 1] + " " + c[0]; }
   function fmtClock(z) {
     var minutes = Math.round(z * 1440), day = Math.floor(minutes / 1440), m = minutes - day * 1440;
@@ -504,7 +505,9 @@ _SCRIPT = r"""
       for (t = Math.ceil(state.a / size) * size; t <= state.b && out.length < 400; t += size) {
         var exact = Math.round(t * 1440) / 1440;
         var midnight = Math.abs(exact - Math.round(exact)) < 1e-9;
-        out.push([exact, midnight ? fmtDay(Math.round(exact)) : fmtClock(exact), midnight]);
+        // Clock times carry their day at midnight and on the first tick.
+        var label = midnight ? fmtDay(Math.round(exact)) : (out.length ? "" : fmtShort(exact) + " ") + fmtClock(exact);
+        out.push([exact, label, midnight]);
       }
     } else if (unit === "w") {
       for (t = Math.ceil((state.a - 4) / 7) * 7 + 4; t <= state.b && out.length < 400; t += 7) out.push([t, fmtDay(t), true]);
@@ -799,7 +802,8 @@ _SCRIPT = r"""
   function status(inview, note, over) {
     var text = "Drawn " + inview + " of " + shown.length + " events" + (over ? " (" + over + " more in view, in the strip)" : "") +
       (shown.length !== events.length ? " (" + events.length + " before filters)" : "") +
-      " · " + fmtDay(Math.floor(state.a)) + " – " + fmtDay(Math.floor(state.b));
+      " · " + (state.b - state.a < 3 ? fmtMoment(state.a) + " – " + fmtMoment(state.b)
+        : fmtDay(Math.floor(state.a)) + " – " + fmtDay(Math.floor(state.b)));
     if (state.before || state.after) text += " · off screen: " + state.before + " earlier, " + state.after + " later";
     if (note) text += " · " + note;
     $("status").textContent = text;
