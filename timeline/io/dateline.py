@@ -1,4 +1,11 @@
-"""Finding an article's publish date in its opening lines (the dateline)."""
+"""Finding an article's publish date in its opening lines (the dateline).
+
+Two readers, tried in order: the project's own scanner, then dateparser for
+the lines the scanner cannot read ("22/01/2025", "22-Jan-2025").  dateparser
+is a regular dependency, so a dateline reads the same wherever the package is
+installed; it is imported only when the scanner finds no full date, which
+keeps it out of ``import timeline``.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +24,10 @@ def detect_published(text: str) -> _dt.date | None:
     """The first full calendar date in the first lines of ``text``, if any.
 
     The project's own scanner reads "01/22/2025 04:56:48 am", "Jan 22, 2025"
-    and "2025-01-22".  Lines it cannot read are offered to dateparser (when it
-    is installed) with strict settings that demand a day, a month and a year.
+    and "2025-01-22".  When it finds no full date, the lines are offered to
+    dateparser with strict settings that demand a day, a month and a year.
+    Raises :class:`ImportError` (naming the package to reinstall) only when
+    that fallback is needed and dateparser is missing, a broken install.
 
     >>> detect_published("City Ledger, Jan. 22, 2025\\n\\nThe council met on Tuesday.")
     datetime.date(2025, 1, 22)
@@ -42,10 +51,15 @@ def detect_published(text: str) -> _dt.date | None:
 
 
 def _with_dateparser(lines: list[str]) -> _dt.date | None:
+    # Imported here, on the first dateline the scanner cannot read: it takes
+    # longer to import than the rest of the package.
     try:
         import dateparser  # type: ignore[import-untyped]
-    except ImportError:  # optional: pip install 'timeline[dateparser]'
-        return None
+    except ImportError as exc:
+        raise ImportError(
+            "reading this dateline needs dateparser, a dependency of news-timeline "
+            "that is missing here: pip install 'dateparser>=1.2'"
+        ) from exc
     settings = {
         "STRICT_PARSING": True,
         "REQUIRE_PARTS": ["day", "month", "year"],
