@@ -99,7 +99,10 @@ def test_the_hint_patterns_catch_the_old_hints() -> None:
     assert not WRONG_INSTALL.search(f"pip install '{DIST}[pandas]'")
     assert not WRONG_EXTRA.findall(f"pip install '{DIST}[html]', then timeline[0]")
     assert not WRONG_INSTALL.search("pip install -e '.[html]'")
-    assert NAMED_EXTRA.findall("needs the `[html]` extra, the ``pandas`` extra") == ["html", "pandas"]
+    assert NAMED_EXTRA.findall("needs the `[html]` extra, the ``pandas`` extra") == [
+        "html",
+        "pandas",
+    ]
 
 
 # --- the CLI reference ------------------------------------------------------------
@@ -268,53 +271,56 @@ def test_schema_links_resolve(site: Path) -> None:
         assert (site / "formats" / link).resolve().is_file(), link
 
 
-@needs_mkdocs
-@pytest.mark.parametrize(
-    "bad",
-    [
-        "[gone](missing.md)",
-        "[no such heading](other.md#nowhere)",
-        "[no such file](schema/missing.json)",
-    ],
-)
-def test_broken_links_fail_the_build(bad: str, tmp_path: Path) -> None:
+def _mini_site(tmp_path: Path, other: str, orphan: bool = False) -> Path:
+    """A two-page site with this project's mkdocs.yml settings (validation, strict)."""
     import yaml
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     docs = tmp_path / "docs"
     (docs / "schema").mkdir(parents=True)
     (docs / "index.md").write_text("# Home\n\nSee [other](other.md#a-heading).\n", "utf-8")
-    (docs / "other.md").write_text("# Other\n\n## A heading\n\nText.\n", encoding="utf-8")
+    (docs / "other.md").write_text(f"# Other\n\n## A heading\n\n{other}\n", "utf-8")
     (docs / "schema" / "s.json").write_text("{}\n", encoding="utf-8")
+    if orphan:
+        (docs / "orphan.md").write_text("# Not in the nav\n", encoding="utf-8")
     config.update(
         docs_dir=str(docs),
         nav=[{"Home": "index.md"}, {"Other": "other.md"}],
         plugins=["search"],
         theme={"name": "mkdocs"},
     )
-    good = tmp_path / "good.yml"
-    good.write_text(yaml.safe_dump(config), encoding="utf-8")
-    assert _mkdocs(good, tmp_path / "site").returncode == 0
-    (docs / "other.md").write_text(f"# Other\n\n## A heading\n\nText {bad}.\n", encoding="utf-8")
-    failed = _mkdocs(good, tmp_path / "site2")
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+@needs_mkdocs
+def test_a_site_with_good_links_builds(tmp_path: Path) -> None:
+    good = "[back](index.md), [up](#a-heading), [schema](schema/s.json)."
+    assert _mkdocs(_mini_site(tmp_path, good), tmp_path / "site").returncode == 0
+
+
+@needs_mkdocs
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "[gone](missing.md)",
+        "[no such heading](index.md#nowhere)",
+        "[no such anchor here](#nowhere)",
+        "[no such file](schema/missing.json)",
+    ],
+)
+def test_broken_links_fail_the_build(bad: str, tmp_path: Path) -> None:
+    failed = _mkdocs(_mini_site(tmp_path, bad), tmp_path / "site")
     assert failed.returncode != 0
-    assert "Aborted" in failed.stderr or "warning" in failed.stderr.lower()
+    said = failed.stdout + failed.stderr
+    assert "WARNING" in said and "strict mode" in said, said
 
 
 @needs_mkdocs
 def test_a_page_left_out_of_the_nav_fails_the_build(tmp_path: Path) -> None:
-    import yaml
-
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
-    (docs / "orphan.md").write_text("# Orphan\n", encoding="utf-8")
-    config.update(docs_dir=str(docs), nav=[{"Home": "index.md"}], plugins=["search"])
-    config["theme"] = {"name": "mkdocs"}
-    path = tmp_path / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    assert _mkdocs(path, tmp_path / "site").returncode != 0
+    failed = _mkdocs(_mini_site(tmp_path, "Text.", orphan=True), tmp_path / "site")
+    assert failed.returncode != 0 and "orphan.md" in failed.stderr
 
 
 def test_tox_has_an_env_for_every_classified_python() -> None:
