@@ -87,7 +87,8 @@ def _value(action: argparse.Action) -> str:
     if nargs in (argparse.PARSER, argparse.REMAINDER):
         return f"{m} ..."
     if isinstance(nargs, int):
-        return " ".join([m] * nargs)
+        names = action.metavar if isinstance(action.metavar, tuple) else (m,) * nargs
+        return " ".join(names)
     return m
 
 

@@ -141,6 +141,7 @@ def _toy_parser() -> argparse.ArgumentParser:
     group.add_argument("--fast", action="store_true", help="go fast")
     group.add_argument("--slow", action="store_true", help="go *slow*")
     run.add_argument("--name", required=True, choices=["a", "b"])
+    run.add_argument("--span", nargs=2, metavar=("FROM", "TO"), help="100%% of it")
     deeper = run.add_subparsers(dest="how")
     deeper.add_parser("now", help="at once")
     return p
@@ -157,7 +158,8 @@ def test_cli_generator_on_a_parser_with_every_kind_of_argument() -> None:
     assert "[--fast | --slow]" in text
     assert "| Go \\*slow\\* |" in text and "| Run \\| things |" in text
     assert "| `--name NAME` | Required. One of `a`, `b`. |" in text
-    assert "toy run [-h] [--level LEVEL] [--fast | --slow] --name NAME IN [IN ...]" in text
+    assert "| `--span FROM TO` | 100% of it |" in text
+    assert "toy run [-h] [--level LEVEL] [--fast | --slow] --name NAME [--span FROM TO]" in text
     assert "[`toy run`](#toy-run)" in text and "toy r`" not in text  # an alias is no command
 
 
