@@ -39,6 +39,8 @@ def test_builtin_reader_needs_no_fallback(head: str, monkeypatch: pytest.MonkeyP
         "Reuters — 22.01.2025",
         "22Jan2025",
         "By A. Writer\nJan-22-2025",
+        "LONDON, 22.01.2025 — The council met again.",
+        "City Ledger, 22-Jan-2025, 10:15",
     ],
 )
 def test_datelines_only_dateparser_reads(head: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,10 +53,13 @@ def test_datelines_only_dateparser_reads(head: str, monkeypatch: pytest.MonkeyPa
 
 def test_fallback_when_the_builtin_reader_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dateline, "scan", lambda text: [])
-    # dateparser reads a line, or a piece of one between "|" or "—", that is a date.
+    # dateparser reads a line, a piece of one between "|" or "—", or a stretch
+    # of date-like words in it.
     assert detect_published("City Ledger\nJan. 22, 2025" + BODY) == JAN22
     assert detect_published("City Ledger — Wednesday, January 22, 2025" + BODY) == JAN22
     assert detect_published("2025-01-22 | City Ledger" + BODY) == JAN22
+    assert detect_published("City Ledger, Jan. 22, 2025" + BODY) == JAN22
+    assert detect_published("Posted on the 22nd of January 2025 by staff" + BODY) == JAN22
     assert detect_published("The council met on Tuesday." + BODY) is None
 
 
@@ -67,6 +72,19 @@ def test_fallback_demands_day_month_and_year(monkeypatch: pytest.MonkeyPatch) ->
     assert detect_published("City Ledger, 31/02/2025" + BODY) is None
 
 
+def test_fallback_offers_only_text_with_a_digit() -> None:
+    assert dateline._candidates(["LONDON, 22.01.2025 — The council", "No digits here", ""]) == [
+        "LONDON, 22.01.2025 — The council",
+        "LONDON, 22.01.2025",
+        "22.01.2025",
+    ]
+    assert dateline._candidates(["Residents, about 1,200, came"]) == [
+        "Residents, about 1,200, came",
+        "1,200",
+    ]
+    assert dateline._candidates(["x" * 81 + " 22.01.2025"]) == []  # not a dateline
+
+
 def test_fallback_reads_only_the_opening_lines() -> None:
     late = "Headline\n" + "a line\n" * 8 + "22-Jan-2025" + BODY
     assert detect_published(late) is None
@@ -76,8 +94,10 @@ def test_missing_dateparser_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(sys.modules, "dateparser", None)  # import now fails
     with pytest.raises(ImportError, match=r"dateparser.*news-timeline"):
         detect_published("City Ledger | 22-Jan-2025" + BODY)
-    # A dateline the built-in reader handles never needs it.
+    # A dateline the built-in reader handles never needs it, nor a head
+    # without a digit, which cannot hold a full date.
     assert detect_published("City Ledger, Jan. 22, 2025" + BODY) == JAN22
+    assert detect_published("City Ledger\nBy A. Writer" + BODY) is None
 
 
 def _fresh_python(code: str) -> str:

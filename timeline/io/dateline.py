@@ -10,6 +10,7 @@ keeps it out of ``import timeline``.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from ..find import scan
 from ..find.expressions import CalDate
@@ -50,7 +51,64 @@ def detect_published(text: str) -> _dt.date | None:
     return _with_dateparser(head_lines)
 
 
+_MONTHS_AND_DAYS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
+    "july august september october november december mon tue tues wed thu thur thurs fri sat "
+    "sun monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_EDGE_PUNCTUATION = " ,;:|()[]—–-"
+
+
+def _date_like(token: str) -> bool:
+    word = token.strip(_EDGE_PUNCTUATION + ".").lower()
+    return any(c.isdigit() for c in word) or word in _MONTHS_AND_DAYS
+
+
+def _date_runs(line: str) -> list[str]:
+    """The stretches of ``line`` made of date-like words ("22.01.2025",
+    "Wednesday, 22 January 2025"), with "of" allowed inside one."""
+    tokens = list(re.finditer(r"\S+", line))
+    runs: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if not _date_like(tokens[i].group()):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and (
+            _date_like(tokens[j + 1].group())
+            or (
+                tokens[j + 1].group().lower() == "of"
+                and j + 2 < len(tokens)
+                and _date_like(tokens[j + 2].group())
+            )
+        ):
+            j += 1
+        runs.append(line[tokens[i].start() : tokens[j].end()].strip(_EDGE_PUNCTUATION))
+        i = j + 1
+    return runs
+
+
+def _candidates(lines: list[str]) -> list[str]:
+    """What dateparser is offered, in order: each short line whole, its pieces
+    between "|" or "—", then its date-like stretches.  Only text with a digit
+    can hold a day and a year."""
+    out: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line or len(line) > 80:
+            continue
+        pieces = [p.strip() for p in line.replace("|", "—").split("—")]
+        for piece in [line, *pieces, *_date_runs(line)]:
+            if piece and piece not in out and any(c.isdigit() for c in piece):
+                out.append(piece)
+    return out
+
+
 def _with_dateparser(lines: list[str]) -> _dt.date | None:
+    candidates = _candidates(lines)
+    if not candidates:
+        return None
     # Imported here, on the first dateline the scanner cannot read: it takes
     # longer to import than the rest of the package.
     try:
@@ -68,14 +126,8 @@ def _with_dateparser(lines: list[str]) -> _dt.date | None:
         "RELATIVE_BASE": _dt.datetime(2000, 1, 1),
         "PARSERS": ["absolute-time", "custom-formats"],
     }
-    for line in lines:
-        line = line.strip()
-        if not line or len(line) > 80:
-            continue
-        for piece in [line, *(p.strip() for p in line.replace("|", "—").split("—"))]:
-            if not piece:
-                continue
-            found = dateparser.parse(piece, languages=["en"], settings=settings)
-            if isinstance(found, _dt.datetime):
-                return found.date()
+    for piece in candidates:
+        found = dateparser.parse(piece, languages=["en"], settings=settings)
+        if isinstance(found, _dt.datetime):
+            return found.date()
     return None
