@@ -27,7 +27,7 @@ def detect_published(text: str) -> _dt.date | None:
     The project's own scanner reads "01/22/2025 04:56:48 am", "Jan 22, 2025"
     and "2025-01-22".  When it finds no full date, the lines are offered to
     dateparser with strict settings that demand a day, a month and a year.
-    Raises :class:`ImportError` (naming the package to reinstall) only when
+    Raises :class:`ImportError` (with the command that installs it) only when
     that fallback is needed and dateparser is missing, a broken install.
 
     >>> detect_published("City Ledger, Jan. 22, 2025\\n\\nThe council met on Tuesday.")
