@@ -11,7 +11,7 @@ are still read, so one bad file never stops a run.
   ``glob`` are read.
 * ``.html``/``.htm``/``.xhtml`` files, and files whose first bytes look like
   HTML, are reduced to their main text with ``trafilatura`` and dated with
-  ``htmldate`` (the optional extra ``timeline[html]``).
+  ``htmldate`` (the optional extra ``news-timeline[html]``).
 * ``.jsonl``/``.ndjson`` files hold one article per line:
   ``{"id": ..., "text": ..., "published": "YYYY-MM-DD"}``.
 * Anything else is plain text, decoded as UTF-8 (a byte order mark is
@@ -46,7 +46,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 HTML_MAX_DATE = _dt.datetime(2999, 12, 31)
 HTML_MIN_DATE = _dt.datetime(1900, 1, 1)
 
-_HTML_HINT = "reading HTML needs trafilatura and htmldate: pip install 'timeline[html]'"
+_HTML_HINT = "reading HTML needs trafilatura and htmldate: pip install 'news-timeline[html]'"
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,

@@ -92,10 +92,10 @@ def to_pandas(timeline: Iterable[Event]) -> Any:
     """The timeline as a :class:`pandas.DataFrame`, one row per event.
 
     The columns are :data:`RECORD_COLUMNS`; ``start`` and ``end`` are
-    datetimes.  Needs pandas (``pip install 'timeline[pandas]'``).
+    datetimes.  Needs pandas (``pip install 'news-timeline[pandas]'``).
     """
     try:
         import pandas  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
-        raise ImportError("to_pandas needs pandas: pip install 'timeline[pandas]'") from None
+        raise ImportError("to_pandas needs pandas: pip install 'news-timeline[pandas]'") from None
     return pandas.DataFrame.from_records(to_records(timeline), columns=list(RECORD_COLUMNS))

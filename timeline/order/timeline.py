@@ -203,7 +203,7 @@ class Timeline:
         return to_records(self)
 
     def to_pandas(self) -> Any:
-        """The events as a pandas DataFrame (needs ``pip install 'timeline[pandas]'``)."""
+        """The events as a pandas DataFrame (needs ``pip install 'news-timeline[pandas]'``)."""
         from .records import to_pandas
 
         return to_pandas(self)
