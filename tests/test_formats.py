@@ -446,7 +446,7 @@ def test_to_pandas(example: ArticleResult) -> None:
 
 def test_to_pandas_install_hint(monkeypatch: pytest.MonkeyPatch, example: ArticleResult) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match=r"pip install 'timeline\[pandas\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'news-timeline\[pandas\]'"):
         to_pandas(example.timeline)
 
 
