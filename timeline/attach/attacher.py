@@ -142,7 +142,7 @@ def attach_one(
     """
     tense = tense_of(text, mention.start, mention.end)
     if tagging is None:
-        tagging = Tagging(text, model if model is not None else ranker.load())
+        tagging = Tagging(text, model if model is not None else ranker.current())
     elif model is not None:
         raise ValueError("give either model or tagging, not both")
     words, feats, _h = candidates(text, mention, tagging)
@@ -184,7 +184,7 @@ def attach(
         if mention.interval is None or mention.type not in ("DATE", "TIME"):
             continue
         if tagging is None:
-            tagging = Tagging(text, ranker.load())
+            tagging = Tagging(text, ranker.current())
         a = attach_one(text, mention, tagging=tagging)
         s, e = sentence_bounds(text, mention.start, mention.end)
         events.append(

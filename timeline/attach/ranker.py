@@ -19,16 +19,18 @@ on first use.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
 from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
 
-__all__ = ["Model", "features", "load", "rank", "token_features"]
+__all__ = ["Model", "current", "features", "load", "rank", "token_features", "using"]
 
 _CUT_GAP = re.compile(r"[;:()]|\s[-—–]{1,2}\s")
 _CUT_WORDS = frozenset("that which who while because although when".split())
@@ -258,11 +260,15 @@ class Model:
         weights: Mapping[str, float],
         trained_on: str = "",
         cross_validated: float | None = None,
+        documents: frozenset[str] = frozenset(),
+        held_out: Mapping[str, str] | None = None,
     ) -> None:
         self.tagger = tagger
         self.weights = weights
         self.trained_on = trained_on
         self.cross_validated = cross_validated
+        self.documents = documents  # the names of the documents the ranker was trained on
+        self.held_out = dict(held_out or {})  # corpus -> its held-out figure, as measured
         self._own_cache: dict[tuple[str, bool, bool], tuple[float, str, float, float]] = {}
 
     def _own(self, raw: str, first: bool, verb: bool) -> tuple[float, str, float, float]:
@@ -335,6 +341,8 @@ def from_json(raw: str) -> Model:
         {str(k): float(v) for k, v in data["ranker"].items()},
         str(data.get("trained_on", "")),
         float(cv) if cv is not None else None,
+        frozenset(str(d) for d in data.get("documents", ())),
+        {str(k): str(v) for k, v in data.get("held_out", {}).items()},
     )
 
 
@@ -343,3 +351,24 @@ def load() -> Model:
     """The shipped model (read once, on first use)."""
     raw = resources.files("timeline.attach").joinpath("weights.json").read_text("utf-8")
     return from_json(raw)
+
+
+_ACTIVE: ContextVar[Model | None] = ContextVar("timeline_attach_model", default=None)
+
+
+def current() -> Model:
+    """The model in use: the one :func:`using` set in this context, else the shipped one."""
+    model = _ACTIVE.get()
+    return model if model is not None else load()
+
+
+@contextlib.contextmanager
+def using(model: Model) -> Iterator[Model]:
+    """Within the ``with`` block (in this thread or task), :func:`timeline.build`
+    attaches with ``model`` instead of the shipped one: how held-out figures are
+    measured on the public output with a model retrained per fold."""
+    token = _ACTIVE.set(model)
+    try:
+        yield model
+    finally:
+        _ACTIVE.reset(token)
