@@ -500,3 +500,12 @@ def test_leave_one_timeline_out_chooses_on_the_other_timelines(tmp_path: Path) -
     # one timeline: nothing else to choose on, so every variant ties and the first wins
     assert result.chosen == (("iPhone 4", "defaults"),)
     assert result.held_out == result.in_sample
+
+
+def test_leave_one_out_main_reports_the_choice(tmp_path: Path) -> None:
+    from timeline.evaluation.semeval import leave_one_out_main
+
+    out, code = leave_one_out_main(str(tiny_corpus(tmp_path)))
+    assert code == 0 and "iPhone 4: defaults" in out and "held out" in out
+    out, code = leave_one_out_main(str(tmp_path / "missing"))
+    assert code == 1
