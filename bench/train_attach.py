@@ -26,14 +26,16 @@ Nothing here runs in CI; the shipped weights are data.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from timeline.attach.attacher import Tagging, candidates
-from timeline.attach.ranker import Model, token_features
+from timeline.attach.attacher import Tagging, staged_candidates
+from timeline.attach.ranker import CONFIDENCE, Model, cell, token_features
 from timeline.attach.words import WORD as _WORD
 from timeline.attach.words import is_verb as _is_verb
 from timeline.evaluation.events import (
@@ -111,7 +113,8 @@ def tagger_scores(weights: dict[str, float], rows: list[tuple[list[str], bool]])
     return f"P {p:.3f}  R {r:.3f}  F1 {2 * p * r / (p + r):.3f}"
 
 
-Example = tuple[str, list[list[str]], set[int], int | None]  # doc, feats, gold, heuristic
+# doc, feats, gold, the heuristic's pick and its stage
+Example = tuple[str, list[list[str]], set[int], int | None, str]
 
 
 def examples(docs: list[EventDoc], model: Model) -> list[Example]:
@@ -122,24 +125,24 @@ def examples(docs: list[EventDoc], model: Model) -> list[Example]:
         for _tid, eids, mention in anchored_mentions(doc):
             if mention is None:
                 continue
-            words, feats, h = candidates(doc.text, mention, tagging)
+            words, feats, h, stage = staged_candidates(doc.text, mention, tagging)
             gold_spans = [doc.events[e] for e in eids]
             gold = {
                 i
                 for i, (o, w) in enumerate(words)
                 if any(gs < o + len(w) and o < ge for gs, ge in gold_spans)
             }
-            out.append((doc.name, feats, gold, h))
+            out.append((doc.name, feats, gold, h, stage))
     return out
 
 
 def train(
     data: list[Example], epochs: int, rate: float, l2: float, min_count: int = 5, seed: int = 0
 ) -> dict[str, float]:
-    counts = Counter(f for _d, feats, _g, _h in data for fs in feats for f in set(fs))
+    counts = Counter(f for _d, feats, _g, _h, _s in data for fs in feats for f in set(fs))
     index: dict[str, int] = {}
     rows = []
-    for _doc, feats, gold, _h in data:
+    for _doc, feats, gold, _h, _s in data:
         if not gold or not feats:
             continue
         rows.append(
@@ -189,15 +192,66 @@ def train_averaged(
     return {k: v for k, v in mean.items() if abs(v) >= 1e-4}
 
 
-def correct(weights: dict[str, float], data: list[Example]) -> int:
-    hits = 0
-    for _doc, feats, gold, _h in data:
-        if not feats:
+def disagreements(weights: dict[str, float], data: list[Example]) -> list[tuple[str, bool, bool]]:
+    """Where the ranker and the heuristic disagree: the arbiter's cell, and
+    whether the heuristic and the ranker were right."""
+    out = []
+    for _doc, feats, gold, h, stage in data:
+        if not feats or h is None:
             continue
         scores = [sum(weights.get(f, 0.0) for f in fs) for fs in feats]
         best = max(range(len(scores)), key=scores.__getitem__)
-        hits += best in gold
-    return hits
+        if best != h:
+            out.append((cell(stage, scores, best), h in gold, best in gold))
+    return out
+
+
+def fit_arbiter(
+    data: list[Example], epochs: int, rate: float, l2: float, seeds: int
+) -> frozenset[str]:
+    """The cells where the heuristic should win: rankers trained on one half
+    of the documents judge the other half (so their confidence is held out),
+    and a cell goes to the heuristic when it was right more often there."""
+    names = sorted({d for d, *_ in data})
+    halves = [set(names[0::2]), set(names[1::2])]
+    tally: dict[str, list[int]] = {}
+    for half in halves:
+        weights = train_averaged([e for e in data if e[0] not in half], epochs, rate, l2, seeds)
+        for c, h_right, r_right in disagreements(weights, [e for e in data if e[0] in half]):
+            t = tally.setdefault(c, [0, 0])
+            t[0] += h_right
+            t[1] += r_right
+    return frozenset(monotone_cells(tally))
+
+
+def monotone_cells(tally: dict[str, list[int]]) -> list[str]:
+    """The cells the heuristic wins, with its share of wins made monotone in
+    the ranker's confidence (pool adjacent violators, per stage): where the
+    ranker is less sure, the heuristic wins at least as often."""
+    out: list[str] = []
+    stages = sorted({c.split("|")[0] for c in tally})
+    bins = [f"p{b}" for b in range(len(CONFIDENCE) + 1)]
+    for stage in stages:
+        # blocks of [heuristic wins, ranker wins, cells], from the least confident bin up
+        blocks: list[list[Any]] = []
+        for b in bins:
+            h, r = tally.get(f"{stage}|{b}", [0, 0])
+            blocks.append([h, r, [f"{stage}|{b}"]])
+            # the heuristic's share must not rise with the ranker's confidence
+            while len(blocks) > 1 and _share(blocks[-1]) > _share(blocks[-2]):
+                last = blocks.pop()
+                blocks[-1][0] += last[0]
+                blocks[-1][1] += last[1]
+                blocks[-1][2] += last[2]
+        for h, r, cells in blocks:
+            if h > r:
+                out.extend(cells)
+    return out
+
+
+def _share(block: list[Any]) -> float:
+    h, r = block[0], block[1]
+    return h / (h + r) if h + r else 0.0
 
 
 class Tally:
@@ -205,25 +259,21 @@ class Tally:
 
     def __init__(self) -> None:
         self.counts: dict[str, list[int]] = {m: [0, 0] for m in METHODS}
-        self.model_only = self.heuristic_only = self.both = self.neither = 0
+        self.model_only = self.heuristic_only = self.neither = 0
+        # the arbiter's decisions: (kept the heuristic, it was right)
+        self.kept: Counter[tuple[bool, bool]] = Counter()
 
-    def add(self, docs: list[EventDoc], model: Model, weights: dict[str, float]) -> None:
+    def add(self, docs: list[EventDoc], model: Model) -> None:
         for m, r in score_events(docs, model=model, methods=METHODS).items():
             self.counts[m][0] += r.correct
             self.counts[m][1] += r.anchored
         # where the heuristic and the ranker disagree, which one was right
-        for _d, feats, gold, h in examples(docs, model):
-            if not feats:
-                continue
-            scores = [sum(weights.get(f, 0.0) for f in fs) for fs in feats]
-            best = max(range(len(scores)), key=scores.__getitem__)
-            if h is None or best == h:
-                continue
-            mine, theirs = best in gold, h in gold
-            self.model_only += mine and not theirs
-            self.heuristic_only += theirs and not mine
-            self.both += mine and theirs
-            self.neither += not (mine or theirs)
+        for c, h_right, r_right in disagreements(dict(model.weights), examples(docs, model)):
+            self.model_only += r_right and not h_right
+            self.heuristic_only += h_right and not r_right
+            self.neither += not (h_right or r_right)
+            keep = c in model.arbiter
+            self.kept[keep, h_right if keep else r_right] += 1
 
     def share(self, method: str = "build") -> float:
         c, n = self.counts[method]
@@ -235,7 +285,10 @@ class Tally:
             f"{label}: build() {c}/{n} = {self.share():.3f}   heuristic alone "
             f"{self.share('heuristic'):.3f}   nearest verb {self.share('nearest-verb'):.3f}\n"
             f"  where ranker and heuristic disagree: ranker right {self.model_only}, "
-            f"heuristic right {self.heuristic_only}, both {self.both}, neither {self.neither}"
+            f"heuristic right {self.heuristic_only}, neither {self.neither}\n"
+            f"  the arbiter kept the heuristic {self.kept[True, True]} times rightly, "
+            f"{self.kept[True, False]} wrongly; the ranker {self.kept[False, True]} rightly, "
+            f"{self.kept[False, False]} wrongly"
         )
 
 
@@ -254,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         help="copies of the gold EVENT words added to the tagger's silver data (0: none)",
     )
     ap.add_argument("--write", action="store_true", help="write timeline/attach/weights.json")
+    ap.add_argument("--cache", default="", help="a directory to keep the fold taggers in")
+    ap.add_argument(
+        "--no-arbiter",
+        dest="arbiter",
+        action="store_false",
+        help="let the ranker decide alone (an ablation)",
+    )
     args = ap.parse_args(argv)
     root = Path(args.corpora)
     silver_docs, _ = read_corpus(root / "te3-silver")
@@ -262,13 +322,26 @@ def main(argv: list[str] | None = None) -> int:
     mt, _ = read_corpus(root / MEANTIME)
     gold_rows = tagger_rows(tbaq + mt)
 
+    cache = Path(args.cache) if args.cache else None
+
     def fit(train_docs: list[EventDoc]) -> tuple[Model, dict[str, float]]:
-        names = {d.name for d in train_docs}
-        extra = [r for d in sorted(names) for r in gold_rows[d]] * args.gold_weight
-        tagger = train_tagger(silver + extra)
+        names = sorted(d.name for d in train_docs)
+        key = hashlib.sha256(f"{args.gold_weight}|{'|'.join(names)}".encode()).hexdigest()[:16]
+        cached = cache / f"tagger-{key}.json" if cache else None
+        if cached is not None and cached.exists():
+            tagger = json.loads(cached.read_text("utf-8"))
+        else:
+            extra = [r for d in names for r in gold_rows[d]] * args.gold_weight
+            tagger = train_tagger(silver + extra)
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(json.dumps(tagger), "utf-8")
         data = examples(train_docs, Model(tagger, {}))
         weights = train_averaged(data, args.epochs, args.rate, args.l2, args.seeds)
-        return Model(tagger, weights), weights
+        arbiter = (
+            fit_arbiter(data, args.epochs, args.rate, args.l2, 2) if args.arbiter else frozenset()
+        )
+        return Model(tagger, weights, arbiter=arbiter), weights
 
     # cross-corpus folds: each tbaq fold is held out from a model trained on the
     # rest of tbaq and all of MEANTIME; MEANTIME is held out from one trained on tbaq
@@ -277,17 +350,17 @@ def main(argv: list[str] | None = None) -> int:
     for k, held in enumerate(held_out_folds(names, args.folds)):
         model, weights = fit([d for d in tbaq if d.name not in held] + mt)
         test = [d for d in tbaq if d.name in held]
-        cv.add(test, model, weights)
+        cv.add(test, model)
         rows = [r for d in sorted(held) for r in gold_rows[d]]
         print(f"fold {k}: tagger on held-out gold EVENT tags {tagger_scores(model.tagger, rows)}")
     print(cv.line(f"tbaq-cleaned, {args.folds} folds by document (+ MEANTIME in training)"))
     cross = Tally()
     model, weights = fit(tbaq)
-    cross.add(mt, model, weights)
+    cross.add(mt, model)
     print(cross.line("meantime-english-apple, trained on tbaq-cleaned only"))
     model, weights = fit(tbaq + mt)
     final = Tally()
-    final.add(tbaq, model, weights)
+    final.add(tbaq, model)
     print(final.line("tbaq-cleaned in-sample (the shipped model)"))
     if args.write:
         out = {
@@ -303,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
             "tags; ranker: tbaq-cleaned and meantime-english-apple TLINKs",
             "tagger": model.tagger,
             "ranker": {f: round(v, 4) for f, v in sorted(weights.items())},
+            "arbiter": sorted(model.arbiter),
         }
         path = Path(__file__).resolve().parents[1] / "timeline/attach/weights.json"
         text = json.dumps(out, sort_keys=True, separators=(",", ":"))

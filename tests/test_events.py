@@ -264,3 +264,62 @@ def test_event_scorer_uses_the_given_model(tmp_path) -> None:  # type: ignore[no
     contrary = ranker.Model({"b": 10.0}, {"w=launched": -100.0})
     assert score_events(docs, model=contrary)["build"].correct == 0
     assert score_events(docs)["build"].correct == 1
+
+
+# --- an event for every dated expression ---------------------------------------------
+
+
+def _kinds(text: str) -> list[tuple[str | None, str, bool, str | None, str | None]]:
+    return [
+        (e.mention.text if e.mention else None, e.kind, e.dated, e.duration, e.frequency)
+        for e in timeline.build(text, "2025-01-22")
+    ]
+
+
+def test_present_reference_dates_its_event_on_the_publish_date() -> None:
+    (e,) = timeline.build("The company is now owned by a bank.", "2025-01-22")
+    assert (e.kind, e.when.value, e.dated, e.trigger) == ("present", "2025-01-22", True, "owned")
+    assert e.mention is not None and e.mention.text == "now"
+
+
+def test_duration_up_to_publication_is_an_interval() -> None:
+    (e,) = timeline.build("The two sides have negotiated for three years.", "2025-01-22")
+    assert (e.kind, e.dated, e.duration, e.when.value) == ("duration", True, "P3Y", "P3Y")
+    assert e.when.interval is not None
+    assert e.when.interval.start == dt.datetime(2022, 1, 22)
+    assert e.when.interval.end == dt.datetime(2025, 1, 23)
+
+
+def test_duration_of_a_dated_event_is_its_attribute() -> None:
+    kinds = _kinds("Talks last week went on for three hours.")
+    assert kinds == [("last week", "date", True, "PT3H", None)]
+    kinds = _kinds("The war lasted 30 years and ended in 1648.")
+    assert kinds == [("1648", "date", True, "P30Y", None)]
+
+
+def test_unanchored_duration_and_frequency_are_undated_events_with_the_attribute() -> None:
+    assert _kinds("They talked for three hours.") == [
+        ("three hours", "duration", False, "PT3H", None)
+    ]
+    assert _kinds("Trains run daily between the towns.") == [
+        ("daily", "frequency", False, None, "P1D")
+    ]
+    # a past perfect does not reach publication
+    (e,) = timeline.build("Prices had risen for three years before the crash.", "2025-01-22")
+    assert (e.kind, e.dated) == ("duration", False)
+
+
+def test_frequency_of_a_dated_event_is_its_attribute() -> None:
+    assert _kinds("They met daily last week.") == [("last week", "date", True, None, "P1D")]
+
+
+def test_new_kinds_keep_the_order_defined_and_round_trip() -> None:
+    t = timeline.build(
+        "The firms have talked for two years. They met daily last week. "
+        "Trains now run hourly. Officials talked for an hour.",
+        "2025-01-22",
+    )
+    starts = [e.when.interval.start for e in t if e.when.interval is not None]
+    assert len(starts) == len(t) and starts == sorted(starts)
+    data = json.loads(json.dumps(timeline_to_dict(t)))
+    assert timeline_from_dict(data) == t

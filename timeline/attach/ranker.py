@@ -30,7 +30,17 @@ from importlib import resources
 
 from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
 
-__all__ = ["Model", "current", "features", "load", "rank", "token_features", "using"]
+__all__ = [
+    "Model",
+    "arbitrate",
+    "cell",
+    "current",
+    "features",
+    "load",
+    "rank",
+    "token_features",
+    "using",
+]
 
 _CUT_GAP = re.compile(r"[;:()]|\s[-—–]{1,2}\s")
 _CUT_WORDS = frozenset("that which who while because although when".split())
@@ -126,13 +136,17 @@ def features(
     verbs: Sequence[bool],
     heuristic: int | None,
     keep: Sequence[int],
+    stage: str = "",
 ) -> list[list[str]]:
     """Sparse features for each candidate word.
 
     ``words`` are the sentence's words with the date's own words removed;
     the first ``n`` lie before the date.  ``events[i]`` is the tagger's
     probability that word ``i`` names an event, ``verbs[i]`` whether it reads
-    as a verb, and ``heuristic`` the index the staged heuristic chose.
+    as a verb, ``heuristic`` the index the staged heuristic chose and
+    ``stage`` the rule that chose it.  The word itself is not a feature
+    (only its suffixes and closed classes), so that what is learned carries
+    beyond the training corpora's vocabulary.
     Features are made for the words in ``keep`` only, in that order; the
     others still count as words in between.
     """
@@ -217,9 +231,8 @@ def features(
             f"{v}|e{ev}",
             f"k{kk}|{side}",
             f"k{kk}|{v}|e{ev}",
-            "w=" + w,
-            f"w={w}|{side}",
             "s3=" + w[-3:],
+            f"s3={w[-3:]}|{side}",
             "s2=" + w[-2:],
             "p=" + _cls(prev),
             "n=" + _cls(nxt),
@@ -243,10 +256,22 @@ def features(
             f.append("cap")
         if w in REPORTING_VERBS:
             f.append(f"rep|{co}")
+        if not verbs[i]:
+            # the object of a verb just before it ("reached the summit of ..."):
+            # its verb is more often what a date dates
+            for k in range(i - 1, max(-1, i - 4), -1):
+                if verbs[k]:
+                    f.append(f"obj|{side}")
+                    break
+                if lows[k] not in DETERMINERS and (
+                    lows[k] in _PREPOSITIONS or lows[k] in AUXILIARIES
+                ):
+                    break
         if heuristic is not None and i == heuristic:
             f.append("h")
             f.append(f"h|e{ev}")
             f.append(f"h|{v}")
+            f.append(f"h|st={stage}")
         out.append(f)
     return out
 
@@ -262,6 +287,7 @@ class Model:
         cross_validated: float | None = None,
         documents: frozenset[str] = frozenset(),
         held_out: Mapping[str, str] | None = None,
+        arbiter: frozenset[str] = frozenset(),
     ) -> None:
         self.tagger = tagger
         self.weights = weights
@@ -269,6 +295,7 @@ class Model:
         self.cross_validated = cross_validated
         self.documents = documents  # the names of the documents the ranker was trained on
         self.held_out = dict(held_out or {})  # corpus -> its held-out figure, as measured
+        self.arbiter = arbiter  # the (stage, confidence) cells where the heuristic wins
         self._own_cache: dict[tuple[str, bool, bool], tuple[float, str, float, float]] = {}
 
     def _own(self, raw: str, first: bool, verb: bool) -> tuple[float, str, float, float]:
@@ -332,6 +359,37 @@ def rank(model: Model, feats: Sequence[Sequence[str]]) -> int | None:
     return max(range(len(scores)), key=scores.__getitem__)
 
 
+CONFIDENCE = (0.5, 0.7, 0.9)  # the bounds of the ranker's confidence bins
+
+
+def confidence(scores: Sequence[float], i: int) -> str:
+    """The bin of the ranker's softmax probability for candidate ``i``."""
+    top = max(scores)
+    z = sum(math.exp(s - top) for s in scores)
+    p = math.exp(scores[i] - top) / z
+    return f"p{sum(1 for b in CONFIDENCE if p >= b)}"
+
+
+def cell(stage: str, scores: Sequence[float], i: int) -> str:
+    """The arbiter's cell for a disagreement: the heuristic's stage and the
+    ranker's confidence in its own choice ``i``."""
+    return f"{stage}|{confidence(scores, i)}"
+
+
+def arbitrate(
+    model: Model, feats: Sequence[Sequence[str]], heuristic: int | None, stage: str
+) -> int | None:
+    """The ranker's choice, unless it disagrees with the heuristic in a cell
+    where, on held-out folds, the heuristic was right more often."""
+    if not feats:
+        return None
+    scores = model.scores(feats)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    if heuristic is not None and best != heuristic and cell(stage, scores, best) in model.arbiter:
+        return heuristic
+    return best
+
+
 def from_json(raw: str) -> Model:
     """A model from its JSON form: ``{"tagger": {...}, "ranker": {...}}``."""
     data = json.loads(raw)
@@ -343,6 +401,7 @@ def from_json(raw: str) -> Model:
         float(cv) if cv is not None else None,
         frozenset(str(d) for d in data.get("documents", ())),
         {str(k): str(v) for k, v in data.get("held_out", {}).items()},
+        frozenset(str(c) for c in data.get("arbiter", ())),
     )
 
 
