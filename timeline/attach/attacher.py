@@ -3,10 +3,11 @@
 The event of a mention is the clause that holds it and the word that names
 what happened: a verb, or failing one an event noun ("talks", "election").
 A learned ranker (:mod:`.ranker`) picks that word among the sentence's words,
-with the staged heuristic's choice (:mod:`.heuristic`) as one of its features;
-where the two disagree, an arbiter fitted on held-out predictions keeps the
-heuristic's choice when its stage has been right more often than the
-ranker at that confidence (:func:`.ranker.arbitrate`).
+with the staged heuristic's choice and stage (:mod:`.heuristic`) among its
+features.  Where the two disagree, a model may carry an arbiter that keeps the
+heuristic's choice in the (stage, ranker confidence) cells where it was right
+more often on held-out predictions (:func:`.ranker.arbitrate`); measured by
+cross-validation it did not help, so the shipped model carries none.
 """
 
 from __future__ import annotations

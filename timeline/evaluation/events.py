@@ -336,12 +336,10 @@ def run_events(corpus_dir: str | Path, *, errors: bool = False) -> tuple[str, in
     if seen == 0:
         lines.append(f"share {report.share:.3f}  (held out: the shipped model saw none of these)")
     else:
-        held = [f"{name}: {figure}" for name, figure in sorted(model.held_out.items())]
-        lines.append(
-            "share held out: "
-            + ("; ".join(held) if held else "not recorded")
-            + "  (models retrained per fold; bench/train_attach.py)"
-        )
+        lines.append("held out (bench/train_attach.py, this measure, models retrained per fold):")
+        lines.extend(f"  {name}: {figure}" for name, figure in sorted(model.held_out.items()))
+        if not model.held_out:
+            lines.append("  not recorded")
         lines.append(
             f"in-sample share {report.share:.3f}  (the shipped model was trained on {seen} "
             f"of these {len(docs)} documents: not a figure to expect on new text)"
