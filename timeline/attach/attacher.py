@@ -105,7 +105,7 @@ def _not_an_event(tagging: Tagging, i: int) -> bool:
     and a word that names no event ("reached the summit of the peak"; not
     "marked the outbreak of the war").  Its verb is the event."""
     words = tagging.words
-    if tagging.verb(i) or i + 2 >= len(words) or words[i + 1][1].lower() != "of":
+    if i + 2 >= len(words) or words[i + 1][1] != "of" or tagging.verb(i):
         return False
     j = i + 2
     if words[j][1].lower() in DETERMINERS and j + 1 < len(words):

@@ -385,7 +385,12 @@ def arbitrate(
         return None
     scores = model.scores(feats)
     best = max(range(len(scores)), key=scores.__getitem__)
-    if heuristic is not None and best != heuristic and cell(stage, scores, best) in model.arbiter:
+    if (
+        model.arbiter
+        and heuristic is not None
+        and best != heuristic
+        and cell(stage, scores, best) in model.arbiter
+    ):
         return heuristic
     return best
 
