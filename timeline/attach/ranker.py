@@ -20,6 +20,7 @@ on first use.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import re
@@ -348,7 +349,8 @@ class Model:
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
         """The ranker's score of each candidate."""
         get = self.weights.get
-        return [sum(get(f, 0.0) for f in fs) for fs in feats]
+        zero = itertools.repeat(0.0)
+        return [sum(map(get, fs, zero)) for fs in feats]
 
 
 def rank(model: Model, feats: Sequence[Sequence[str]]) -> int | None:
