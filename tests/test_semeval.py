@@ -435,3 +435,77 @@ def test_trial_run(trial: Path) -> None:
     # Measured 29.1 (docs/entity-timelines.md); a floor, so engine changes can move it.
     assert overall.awareness.f1 > 0.2
     assert any("9590-10-access" in n for n in report.notes)
+
+
+# -- robustness and the baseline -----------------------------------------------------
+
+
+def test_unreadable_creation_time_costs_only_its_document(tmp_path: Path) -> None:
+    good = write(tmp_path / "docs" / "100-story.xml", cat_xml("100", "2010-06-08", STORY))
+    bad = write(tmp_path / "docs" / "300-story.xml", cat_xml("300", "03-02-2009", STORY))
+    text, errors, code = dump_main([str(good), str(bad)], "iPhone 4")
+    rows = text.splitlines()
+    assert code == 1 and len(errors) == 1 and "03-02-2009" in errors[0]
+    # the readable document is dated as before; the other's event words are undated
+    assert "1\t2010-06-07\t100-2-unveiled" in rows
+    assert "0\tXXXX-XX-XX\t300-2-unveiled" in rows
+    assert not any(r.split("\t")[1] != UNDATED for r in rows[1:] if "\t300-" in r)
+    # a missing creation time is read the same way
+    missing = write(
+        tmp_path / "docs" / "400-story.xml",
+        cat_xml("400", "2010-01-01", STORY).replace("CREATION_TIME", "NONE"),
+    )
+    text, errors, code = dump_main([str(good), str(missing)], "iPhone 4")
+    assert code == 1 and "0\tXXXX-XX-XX\t400-2-unveiled" in text.splitlines()
+
+
+def test_eval_goes_on_past_an_unreadable_creation_time(tmp_path: Path) -> None:
+    root = tiny_corpus(tmp_path / "corpus")
+    write(root / "docs" / "300-story.xml", cat_xml("300", "03-02-2009", STORY))
+    report = run(root)
+    assert report.documents == 2
+    assert any("300" in n and "03-02-2009" in n for n in report.notes)
+    clean = run(tiny_corpus(tmp_path / "clean")).entities[0]
+    # the readable document scores as before; the other adds only undated lines,
+    # which the official measure leaves out
+    assert report.entities[0].pairs.gold_matched == clean.pairs.gold_matched
+    assert report.entities[0].awareness == clean.awareness
+
+
+def test_baseline_takes_every_verb_of_the_entity_sentences_on_the_publish_date(
+    tmp_path: Path,
+) -> None:
+    from timeline.io.semeval import baseline_timeline
+
+    doc = read_cat_document(
+        write(tmp_path / "100-story.xml", cat_xml("100", "2010-06-08", STORY)), detokenize=True
+    )
+    got = baseline_timeline([doc], "iPhone 4")
+    assert {ln.date for ln in got} == {"2010-06-08"}
+    assert [m for ln in got for m in ln.mentions] == ["100-2-unveiled", "100-4-use"]
+    report = run(tiny_corpus(tmp_path / "corpus"))
+    assert len(report.baseline) == len(report.entities)
+    out, code = eval_main(str(tiny_corpus(tmp_path / "c2")))
+    assert code == 0 and "baseline" in out
+
+
+def test_leave_one_timeline_out_chooses_on_the_other_timelines(tmp_path: Path) -> None:
+    from timeline.evaluation.semeval import leave_one_timeline_out, setting_variants
+
+    root = tiny_corpus(tmp_path)
+    variants = setting_variants()
+    assert variants[0] == ("defaults", Settings())
+    assert len({name for name, _ in variants}) == len(variants)
+    result = leave_one_timeline_out(root, variants[:3])
+    # one timeline: nothing else to choose on, so every variant ties and the first wins
+    assert result.chosen == (("iPhone 4", "defaults"),)
+    assert result.held_out == result.in_sample
+
+
+def test_leave_one_out_main_reports_the_choice(tmp_path: Path) -> None:
+    from timeline.evaluation.semeval import leave_one_out_main
+
+    out, code = leave_one_out_main(str(tiny_corpus(tmp_path)))
+    assert code == 0 and "iPhone 4: defaults" in out and "held out" in out
+    out, code = leave_one_out_main(str(tmp_path / "missing"))
+    assert code == 1

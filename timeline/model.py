@@ -15,6 +15,7 @@ import attrs
 __all__ = [
     "CONVERSE",
     "RELATIONS",
+    "EVENT_KINDS",
     "Direction",
     "Event",
     "Grain",
@@ -199,6 +200,8 @@ class Source:
     end: int
 
 
+EVENT_KINDS = ("date", "present", "duration", "frequency", "report")
+
 RELATIONS = ("before", "after", "equal", "includes", "during", "overlaps")
 CONVERSE = {
     "before": "after",
@@ -226,6 +229,17 @@ class Event:
     "plans to meet").  ``dated`` is False for an event that no expression
     dates, placed on its article's publish date (``mention`` is then None).
     ``sources`` lists every report of the event after merging timelines.
+
+    ``kind`` says what dated it: ``"date"`` (a DATE or TIME expression),
+    ``"present"`` ("now", "currently": the publish date), ``"duration"`` (a
+    duration: with ``dated`` True an interval ending at publication, "have
+    talked for three years"; with ``dated`` False one that nothing anchors,
+    placed on the publish date), ``"frequency"`` ("daily", with no date of
+    its own: placed on the publish date, ``dated`` False) or ``"report"`` (an
+    undated reported event).  ``duration`` and ``frequency`` hold the TIMEX3
+    value of a duration or a set that the event carries as an attribute
+    (``P3Y``, ``P1D``); a duration or set that qualifies an event with a date
+    of its own becomes such an attribute of that event rather than an event.
     """
 
     when: TimeValue
@@ -242,3 +256,6 @@ class Event:
     published: _dt.date | None = None
     dated: bool = True
     sources: tuple[Source, ...] = ()
+    kind: str = "date"
+    duration: str | None = None
+    frequency: str | None = None

@@ -3,23 +3,29 @@
 The event of a mention is the clause that holds it and the word that names
 what happened: a verb, or failing one an event noun ("talks", "election").
 A learned ranker (:mod:`.ranker`) picks that word among the sentence's words,
-with the staged heuristic's choice (:mod:`.heuristic`) as one of its features.
+with the staged heuristic's choice and stage (:mod:`.heuristic`) among its
+features.  Where the two disagree, a model may carry an arbiter that keeps the
+heuristic's choice in the (stage, ranker confidence) cells where it was right
+more often on held-out predictions (:func:`.ranker.arbitrate`); measured by
+cross-validation it did not help, so the shipped model carries none.
 """
 
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as _dt
+import re
 from collections.abc import Sequence
 
 import attrs
 
-from ..model import Event, Grain, Mention, Source, TimeValue
+from ..model import Event, Grain, Interval, Mention, Source, TimeValue
 from ..resolve.calendar import interval_for, value_for
 from ..resolve.tense import FUTURE, tense_of
 from . import ranker
-from .heuristic import heuristic
-from .lexicon import REPORTING_VERBS
+from .heuristic import heuristic_choice
+from .lexicon import DETERMINERS, REPORTING_VERBS
 from .words import WORD, is_verb, sentence_bounds, verb_group, word_spans
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "attach",
     "attach_one",
     "candidates",
+    "staged_candidates",
     "trigger_for",
 ]
 
@@ -43,6 +50,7 @@ class Attachment:
     tense: str
     aspect: str
     factuality: str
+    heuristic: tuple[int, str] | None = None  # the staged heuristic's pick
 
 
 _REACH = 40  # words looked at on each side of the date
@@ -87,7 +95,33 @@ def candidates(
     text: str, mention: Mention, tagging: Tagging
 ) -> tuple[list[tuple[int, str]], list[list[str]], int | None]:
     """The candidate words for a date's trigger, their ranker features and the
-    heuristic's pick (an index into the candidates, or None).
+    heuristic's pick (an index into the candidates, or None)."""
+    words, feats, h, _stage = staged_candidates(text, mention, tagging)
+    return words, feats, h
+
+
+def _not_an_event(tagging: Tagging, i: int) -> bool:
+    """An event noun read as a thing: the object of a verb, followed by "of"
+    and a word that names no event ("reached the summit of the peak"; not
+    "marked the outbreak of the war").  Its verb is the event."""
+    words = tagging.words
+    if i + 2 >= len(words) or words[i + 1][1] != "of" or tagging.verb(i):
+        return False
+    j = i + 2
+    if words[j][1].lower() in DETERMINERS and j + 1 < len(words):
+        j += 1
+    if tagging.event(j) >= 0.5:
+        return False
+    k = i - 1
+    while k >= 0 and i - k <= 3 and words[k][1].lower() in DETERMINERS:
+        k -= 1
+    return k >= 0 and k < i - 1 and tagging.verb(k) and words[k][1].lower() not in REPORTING_VERBS
+
+
+def staged_candidates(
+    text: str, mention: Mention, tagging: Tagging
+) -> tuple[list[tuple[int, str]], list[list[str]], int | None, str]:
+    """:func:`candidates`, and the heuristic stage that made its pick.
 
     The words looked at are the sentence's, outside the date, at most
     ``_REACH`` on each side; candidates among them are the heuristic's pick
@@ -103,7 +137,7 @@ def candidates(
     left = [i for i in left if words[i][0] + len(words[i][1]) <= mention.start][-_REACH:]
     right = list(range(after, min(hi, after + _REACH)))
     window = left + right
-    pick = heuristic(text, mention)
+    pick, stage = heuristic_choice(text, mention)
     h = next((k for k, i in enumerate(window) if pick is not None and words[i][0] == pick[0]), None)
     events = [tagging.event(i) for i in window]
     nl = len(left)
@@ -111,7 +145,7 @@ def candidates(
     keep_right = [k for k in range(nl, len(window)) if events[k] >= FLOOR or k == h][:PER_SIDE]
     if h is not None and h not in keep_left and h not in keep_right:
         (keep_left if h < nl else keep_right).append(h)
-    keep = sorted(keep_left + keep_right)
+    keep = [k for k in sorted(keep_left + keep_right) if not _not_an_event(tagging, window[k])]
     feats = ranker.features(
         text,
         [words[i] for i in window],
@@ -123,8 +157,10 @@ def candidates(
         [tagging.verb(i) for i in window],
         h,
         keep,
+        stage,
     )
-    return [words[window[k]] for k in keep], feats, (keep.index(h) if h in keep else None)
+    chosen = [words[window[k]] for k in keep]
+    return chosen, feats, (keep.index(h) if h in keep else None), stage
 
 
 def attach_one(
@@ -142,18 +178,55 @@ def attach_one(
     """
     tense = tense_of(text, mention.start, mention.end)
     if tagging is None:
-        tagging = Tagging(text, model if model is not None else ranker.load())
+        tagging = Tagging(text, model if model is not None else ranker.current())
     elif model is not None:
         raise ValueError("give either model or tagging, not both")
-    words, feats, _h = candidates(text, mention, tagging)
-    chosen = ranker.rank(tagging.model, feats)
+    words, feats, h, stage = staged_candidates(text, mention, tagging)
+    chosen = ranker.arbitrate(tagging.model, feats, h, stage)
     if chosen is None:
         return Attachment(None, None, tense or "none", "NONE", "asserted")
-    o, w = words[chosen]
+    pick = words[h] if h is not None else None
+    return _attachment(tagging, words[chosen], tense, pick)
+
+
+def _attachment(
+    tagging: Tagging, word: tuple[int, str], tense: str | None, pick: tuple[int, str] | None
+) -> Attachment:
+    o, w = word
     aspect, factuality = verb_group(tagging.words, bisect.bisect_left(tagging.offsets, o))
     if tense == FUTURE and factuality == "asserted":
         factuality = "future"
-    return Attachment(w, o, tense or "none", aspect, factuality)
+    return Attachment(w, o, tense or "none", aspect, factuality, pick)
+
+
+def _one_date_per_word(
+    text: str, tagging: Tagging, dated: list[tuple[Mention, Attachment]]
+) -> list[tuple[Mention, Attachment]]:
+    """Two dates of one sentence rarely date one word: "the clerk charged with
+    forging the records last spring resigned on Tuesday".  When several dates
+    share a trigger and the heuristic gives it to some of them, the others
+    take their own heuristic pick."""
+    by_word: dict[int, list[int]] = {}
+    for k, (_m, a) in enumerate(dated):
+        if a.start is not None:
+            by_word.setdefault(a.start, []).append(k)
+    out = list(dated)
+    for start, ks in by_word.items():
+        if len(ks) < 2:
+            continue
+        owners = [k for k in ks if (dated[k][1].heuristic or (-1, ""))[0] == start]
+        if not owners:
+            continue
+        for k in ks:
+            m, a = dated[k]
+            if k in owners or a.heuristic is None:
+                continue
+            if sentence_bounds(text, m.start, m.end) != sentence_bounds(
+                text, dated[owners[0]][0].start, dated[owners[0]][0].end
+            ):
+                continue
+            out[k] = (m, _attachment(tagging, a.heuristic, a.tense, a.heuristic))
+    return out
 
 
 def trigger_for(
@@ -172,33 +245,70 @@ def attach(
     published: _dt.date | None = None,
     undated: bool = False,
 ) -> list[Event]:
-    """One event per DATE or TIME mention that resolved to an interval.
+    """One event per dated expression.
+
+    - a DATE or TIME mention that resolved to an interval dates its event;
+    - a present reference ("now", "currently") dates its event on the
+      publish date (``kind="present"``);
+    - a duration ("for three years") or a frequency ("daily") whose event has
+      a date of its own becomes an attribute of that event (``duration``,
+      ``frequency``); otherwise a duration that runs up to publication ("have
+      talked for three years") gives its event that interval, and any other
+      duration or frequency gives an event on the publish date, marked
+      ``dated=False`` and carrying the attribute.
 
     With ``undated=True``, each sentence that no expression dates but that
     reports something ("..., the minister said") also gives an event, placed
     on the publish date and marked ``dated=False``.
     """
     events: list[Event] = []
+    qualifiers: list[tuple[Mention, Attachment, str]] = []
     tagging: Tagging | None = None
+    day = _day(published) if published is not None else None
+    dated: list[tuple[Mention, Attachment]] = []
+    kinds: list[str] = []
     for mention in mentions:
-        if mention.interval is None or mention.type not in ("DATE", "TIME"):
+        kind = _kind(mention)
+        if kind is None or (kind != "date" and day is None):
             continue
         if tagging is None:
-            tagging = Tagging(text, ranker.load())
+            tagging = Tagging(text, ranker.current())
         a = attach_one(text, mention, tagging=tagging)
-        s, e = sentence_bounds(text, mention.start, mention.end)
+        if kind in ("duration", "frequency"):
+            qualifiers.append((mention, a, kind))
+            continue
+        dated.append((mention, a))
+        kinds.append(kind)
+    if tagging is not None and len(dated) > 1:
+        dated = _one_date_per_word(text, tagging, dated)
+    for (mention, a), kind in zip(dated, kinds, strict=True):
+        when = mention.when if kind == "date" or day is None else day
+        events.append(_event(text, when, mention, a, len(events), document, published, kind=kind))
+    for mention, a, kind in qualifiers:
+        assert day is not None and published is not None
+        span = _up_to(text, published, mention, a) if kind == "duration" else None
+        own = None if span is not None else _carrier(text, events, mention, a)
+        if own is not None:
+            # "met daily last week", "talks last week went on for three hours"
+            if kind == "duration":
+                events[own] = attrs.evolve(events[own], duration=mention.value)
+            else:
+                events[own] = attrs.evolve(events[own], frequency=mention.value)
+            continue
+        when = day if span is None else attrs.evolve(mention.when, interval=span)
         events.append(
             _event(
                 text,
-                s,
-                e,
-                mention.when,
+                when,
                 mention,
                 a,
                 len(events),
                 document,
                 published,
-                Source(document, published, mention.start, mention.end),
+                kind=kind,
+                dated=span is not None,
+                duration=mention.value if kind == "duration" else None,
+                frequency=mention.value if kind == "frequency" else None,
             )
         )
     if undated and published is not None:
@@ -206,18 +316,106 @@ def attach(
     return events
 
 
+def _carrier(text: str, events: list[Event], mention: Mention, a: Attachment) -> int | None:
+    """The dated event a duration or a frequency qualifies: the one with the
+    same trigger, else the nearest dated one of its sentence."""
+    same = [k for k, e in enumerate(events) if a.start is not None and e.trigger_start == a.start]
+    if same:
+        return same[0]
+    s, e = sentence_bounds(text, mention.start, mention.end)
+    near = [
+        (abs(ev.mention.start - mention.start), k)
+        for k, ev in enumerate(events)
+        if ev.kind == "date" and ev.mention is not None and s <= ev.mention.start < e
+    ]
+    return min(near)[1] if near else None
+
+
+def _kind(mention: Mention) -> str | None:
+    """What kind of event a mention gives, or None for none."""
+    if mention.type in ("DATE", "TIME"):
+        if mention.interval is not None:
+            return "date"
+        return "present" if mention.value == "PRESENT_REF" else None
+    if mention.type == "DURATION":
+        return "duration" if _DURATION.fullmatch(mention.value) else None
+    return "frequency" if mention.type == "SET" else None
+
+
+def _day(published: _dt.date) -> TimeValue:
+    return TimeValue(
+        "DATE", value_for(published, Grain.DAY), Grain.DAY, interval_for(published, Grain.DAY)
+    )
+
+
+# durations of a whole number of units, the ones that can be laid out on a calendar
+_DURATION = re.compile(r"P(\d{1,4})([YMWD])|PT(\d{1,4})H")
+
+
+_PRESENT_PERFECT = re.compile(r"(?i)\b(?:has|have|'ve)\b[^.;]{0,24}$")
+
+
+_UP_TO = re.compile(r"(?i)(?:for|over|in|during)?\s*the\s+(?:past|last)\b")
+
+
+def _up_to(text: str, published: _dt.date, mention: Mention, a: Attachment) -> Interval | None:
+    """The interval of a duration that runs up to publication, or None.
+
+    It does when its verb is in the present perfect ("have talked for three
+    years", "has risen 5% over the past year") or the duration is "the past"
+    or "the last" N units of a verb that is not in the future.
+    """
+    recent = _UP_TO.match(mention.text) is not None and a.tense != "future"
+    perfect = (
+        a.aspect == "PERFECTIVE"
+        and a.start is not None
+        and _PRESENT_PERFECT.search(text, max(0, a.start - 30), a.start) is not None
+    )
+    m = _DURATION.fullmatch(mention.value)
+    if m is None or not (recent or perfect):
+        return None
+    end = _dt.datetime(published.year, published.month, published.day) + _dt.timedelta(days=1)
+    if m.group(3):
+        n, unit = int(m.group(3)), "H"
+    else:
+        n, unit = int(m.group(1)), m.group(2)
+    if n == 0:
+        return None
+    grain = {"Y": Grain.YEAR, "M": Grain.MONTH, "W": Grain.WEEK, "D": Grain.DAY, "H": Grain.HOUR}
+    if unit in ("Y", "M"):
+        months = n * 12 if unit == "Y" else n
+        y, mo = divmod(published.year * 12 + published.month - 1 - months, 12)
+        if y < 1:
+            return None
+        day = min(published.day, calendar.monthrange(y, mo + 1)[1])
+        start = _dt.datetime(y, mo + 1, day)
+    else:
+        hours = {"W": 7 * 24 * n, "D": 24 * n, "H": n}[unit]
+        if hours > 24 * 366 * 3000:
+            return None
+        # days and weeks count back from the publish day, hours from its end
+        start = end - _dt.timedelta(hours=hours + (0 if unit == "H" else 24))
+    return Interval(start, end, grain[unit])
+
+
 def _event(
     text: str,
-    s: int,
-    e: int,
     when: TimeValue,
     mention: Mention | None,
     a: Attachment,
     position: int,
     document: str | None,
     published: _dt.date | None,
-    source: Source,
+    *,
+    kind: str = "date",
+    dated: bool = True,
+    duration: str | None = None,
+    frequency: str | None = None,
+    at: tuple[int, int] | None = None,
 ) -> Event:
+    """An event for a mention (or, with ``at``, for the span of an undated trigger)."""
+    start, end = at if at is not None else (mention.start, mention.end) if mention else (0, 0)
+    s, e = sentence_bounds(text, start, end)
     sentence = text[s:e]
     lead = len(sentence) - len(sentence.lstrip())
     return Event(
@@ -233,8 +431,11 @@ def _event(
         aspect=a.aspect,
         factuality=a.factuality,
         published=published,
-        dated=mention is not None,
-        sources=(source,),
+        dated=dated and mention is not None,
+        sources=(Source(document, published, start, end),),
+        kind=kind,
+        duration=duration,
+        frequency=frequency,
     )
 
 
@@ -242,10 +443,8 @@ def _undated(
     text: str, mentions: Sequence[Mention], document: str | None, published: _dt.date, position: int
 ) -> list[Event]:
     """Reporting verbs in sentences that no expression dates, on the publish date."""
-    dated = [(m.start, m.end) for m in mentions if m.type in ("DATE", "TIME")]
-    day = TimeValue(
-        "DATE", value_for(published, Grain.DAY), Grain.DAY, interval_for(published, Grain.DAY)
-    )
+    dated = [(m.start, m.end) for m in mentions if _kind(m) is not None]
+    day = _day(published)
     out: list[Event] = []
     for m in WORD.finditer(text):
         if m.group().lower() not in REPORTING_VERBS:
@@ -263,15 +462,14 @@ def _undated(
         out.append(
             _event(
                 text,
-                s,
-                e,
                 day,
                 None,
                 a,
                 position + len(out),
                 document,
                 published,
-                Source(document, published, m.start(), m.end()),
+                kind="report",
+                at=(m.start(), m.end()),
             )
         )
     return out

@@ -21,7 +21,7 @@ from .words import (
     word_spans,
 )
 
-__all__ = ["heuristic"]
+__all__ = ["STAGES", "heuristic", "heuristic_choice"]
 
 
 _TIME_NOUNS = frozenset(
@@ -36,8 +36,32 @@ _PREPOSITIONS = frozenset("on in at of during for since by from until through".s
 _MODIFIER = re.compile(r"(?:^\d{4}$|quarter$|-\w+$|\d{4}s?$)")
 
 
+STAGES = (
+    "noun",  # a date before the noun it modifies
+    "fronted",  # a date closing an opening phrase
+    "ref",  # "now": the verb right after
+    "object",  # an event noun before the date, object of a verb: the verb
+    "event-noun",  # an event noun right before the date
+    "coordinated",  # "held on Friday and resume next month": the second verb
+    "complement",  # "scheduled to depart": the complement of a control verb
+    "finite",  # "extended offers to acquire X Friday": the finite verb
+    "reported",  # "said income fell": the reported verb
+    "verb-left",  # the nearest verb on the left
+    "noun-left",  # the nearest event noun on the left
+    "opening",  # a date opening its clause: the verb after
+    "content",  # no verb or event noun: a content word
+)
+
+
 def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
-    """The staged heuristic's choice: the trigger's offset and word.
+    """The staged heuristic's choice: the trigger's offset and word (see
+    :func:`heuristic_choice`)."""
+    return heuristic_choice(text, mention)[0]
+
+
+def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | None, str]:
+    """The staged heuristic's choice and the stage that made it (one of
+    :data:`STAGES`, or ``""`` for none).
 
     1. A date right before a noun dates that noun: "Friday's blast", "the 1988
        recapitalization", "third-quarter net loss".
@@ -54,6 +78,7 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
     words = before + after
     n = len(before)
     chosen: int | None = None
+    stage = ""
     # 1. prenominal: "Friday's blast", "the 1988 recapitalization", "third-quarter loss"
     possessive = text[mention.end : mention.end + 2] in ("'s", "’s")
     if possessive:
@@ -87,6 +112,7 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
             if j + 1 >= len(words) or text[end_j : words[j + 1][0]] not in (" ", "."):
                 break
         chosen = head
+        stage = "noun"
     # A date in an opening prepositional phrase ("In composite trading
     # Friday, the shares closed ...") dates the clause after the comma.
     if chosen is None and _fronted(text, before, mention.end):
@@ -94,9 +120,11 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
         ahead = word_spans(text, mention.end, s_right)
         words = before + ahead
         chosen = next((i for i in range(n, min(len(words), n + 25)) if is_verb(words, i)), None)
+        stage = "fronted"
     # "now", "currently": the verb right after ("is now located", "now sees")
     if chosen is None and mention.value.endswith("_REF") and " " not in mention.text.strip():
         chosen = next((i for i in range(n, min(len(words), n + 3)) if is_verb(words, i)), None)
+        stage = "ref"
     # a clause joined by "but" starts afresh: "... filed a lawsuit, but in March
     # a judge ruled"
     cut = max(
@@ -119,10 +147,12 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
             i -= 1
         if is_event_noun(words, i):
             chosen = i
+            stage = "event-noun"
             # "reached an agreement last week": the object's verb dates it
             for k in range(i - 1, max(-1, i - 4), -1):
                 if is_verb(words, k) and words[k][1].lower() not in REPORTING_VERBS:
                     chosen = k
+                    stage = "object"
                     break
                 w = words[k][1].lower()
                 if w in _FUNCTION and w not in DETERMINERS:
@@ -131,15 +161,19 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
     if chosen is None:
         window = range(n - 1, max(cut - 1, n - 16), -1)
         chosen = next((i for i in window if is_verb(words, i) and not _period_end(words, i)), None)
-        if chosen is not None and words[chosen][1].lower() in REPORTING_VERBS and chosen < n - 2:
+        stage = "verb-left" if chosen is not None else ""
+        second = _coordinated(text, words, chosen, n)
+        if second is not None:
+            # "talks were held on Friday and resume next month": the second verb
+            chosen, stage = second, "coordinated"
+        elif chosen is not None and words[chosen][1].lower() in REPORTING_VERBS and chosen < n - 2:
             # "said net income for the third quarter fell": the reported verb
             reported = next(
                 (i for i in range(n, min(len(words), n + 3)) if is_verb(words, i)), None
             )
             if reported is not None:
-                chosen = reported
-        if chosen is not None and chosen > 0 and words[chosen - 1][1].lower() == "to":
-            # "extended their offers to acquire X Friday": the finite verb
+                chosen, stage = reported, "reported"
+        elif chosen is not None and chosen > 0 and words[chosen - 1][1].lower() == "to":
             finite = next(
                 (
                     k
@@ -148,10 +182,17 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
                 ),
                 None,
             )
-            if finite is not None:
-                chosen = finite
+            governor = _governor(words, chosen - 1)
+            if governor:
+                # "was scheduled to depart on Monday", "expects the deal to
+                # close in the third quarter": the complement is what is dated
+                stage = "complement"
+            elif finite is not None:
+                # "extended their offers to acquire X Friday": the finite verb
+                chosen, stage = finite, "finite"
         if chosen is None:
             chosen = next((i for i in window if is_event_noun(words, i)), None)
+            stage = "noun-left"
     # 4. a date that opens its clause dates what follows: verbs first
     if chosen is None:
         s_left, s_right = sentence_bounds(text, mention.start, mention.end)
@@ -167,6 +208,7 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
             chosen = next((i for i in window if is_verb(words, i)), None)
         if chosen is None:
             chosen = next((i for i in window if is_event_noun(words, i)), None)
+        stage = "opening"
     # 5. no verb or event noun: a present-tense verb ("holds", "says") or
     #    failing that the nearest content word of the clause
     if chosen is None:
@@ -184,7 +226,77 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
         chosen = next((i for i in content if words[i][1].lower().endswith("s")), None)
         if chosen is None and content:
             chosen = content[0]
-    return None if chosen is None else words[chosen]
+        stage = "content"
+    return (None, "") if chosen is None else (words[chosen], stage)
+
+
+# Verbs that hand a date to their "to" complement (control and raising):
+# "was scheduled to depart on Monday", "expects the deal to close in March".
+_CONTROL = frozenset(
+    """
+    plan plans planned planning expect expects expected expecting schedule scheduled due set
+    going intend intends intended aim aims aimed hope hopes hoped want wants wanted
+    agree agrees agreed decide decides decided promise promises promised threaten threatens
+    threatened vow vows vowed pledge pledges pledged seek seeks sought try tries tried
+    refuse refuses refused fail fails failed prepare prepares prepared likely unlikely
+    ready able unable supposed poised slated
+    """.split()
+)
+
+
+def _governor(words: list[tuple[int, str]], to: int) -> bool:
+    """Whether the "to" at index ``to`` completes a control or raising verb,
+    directly ("scheduled to") or after its object ("expects the deal to")."""
+    for k in range(to - 1, max(-1, to - 5), -1):
+        w = words[k][1].lower()
+        if w in _CONTROL:
+            return True
+        if k < to - 1 and (is_verb(words, k) or w in AUXILIARIES):
+            return False  # another verb comes first
+    return False
+
+
+# A word that ends a time expression: "on Friday and ...", "last week but ...".
+_TIME_END = re.compile(
+    r"(?i)^(?:mon|tues|wednes|thurs|fri|satur|sun)day$|^(?:january|february|march|april|june|"
+    r"july|august|september|october|november|december|today|yesterday|tomorrow|tonight|"
+    r"week|month|year|morning|afternoon|evening|night|ago|earlier|later|weekend)$"
+)
+
+
+_CONJUNCTIONS = frozenset("and but or then".split())
+
+
+def _coordinated(text: str, words: list[tuple[int, str]], verb: int | None, n: int) -> int | None:
+    """The verb of a second conjunct between ``verb`` and the date at word
+    ``n``: "held on Friday and resume next month" gives "resume".  The first
+    conjunct must end in a time word, so that "sold stocks and bonds in
+    March" keeps "sold"."""
+    if verb is None:
+        return None
+    for c in range(n - 2, verb, -1):
+        if words[c][1].lower() not in _CONJUNCTIONS:
+            continue
+        if not _TIME_END.match(words[c - 1][1]) and not re.fullmatch(r"\d{4}", words[c - 1][1]):
+            gap = text[words[c - 1][0] + len(words[c - 1][1]) : words[c][0]]
+            if not re.search(r"\d\s*$", gap):
+                return None
+        j = c + 1
+        w = words[j][1].lower()
+        if w in ("will", "would", "could", "may", "might", "to") and j + 1 < n:
+            j += 1
+            w = words[j][1].lower()
+        if (
+            j < n
+            and words[j][1][:1].islower()
+            and w not in _FUNCTION
+            and w not in DETERMINERS
+            and w not in AUXILIARIES
+            and not w.endswith("ly")
+        ):
+            return j
+        return None
+    return None
 
 
 def _period_end(words: list[tuple[int, str]], i: int) -> bool:

@@ -19,16 +19,29 @@ on first use.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
 from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
 
-__all__ = ["Model", "features", "load", "rank", "token_features"]
+__all__ = [
+    "Model",
+    "arbitrate",
+    "cell",
+    "current",
+    "features",
+    "load",
+    "rank",
+    "token_features",
+    "using",
+]
 
 _CUT_GAP = re.compile(r"[;:()]|\s[-—–]{1,2}\s")
 _CUT_WORDS = frozenset("that which who while because although when".split())
@@ -124,13 +137,17 @@ def features(
     verbs: Sequence[bool],
     heuristic: int | None,
     keep: Sequence[int],
+    stage: str = "",
 ) -> list[list[str]]:
     """Sparse features for each candidate word.
 
     ``words`` are the sentence's words with the date's own words removed;
     the first ``n`` lie before the date.  ``events[i]`` is the tagger's
     probability that word ``i`` names an event, ``verbs[i]`` whether it reads
-    as a verb, and ``heuristic`` the index the staged heuristic chose.
+    as a verb, ``heuristic`` the index the staged heuristic chose and
+    ``stage`` the rule that chose it.  The word itself is not a feature
+    (only its suffixes and closed classes), so that what is learned carries
+    beyond the training corpora's vocabulary.
     Features are made for the words in ``keep`` only, in that order; the
     others still count as words in between.
     """
@@ -215,9 +232,8 @@ def features(
             f"{v}|e{ev}",
             f"k{kk}|{side}",
             f"k{kk}|{v}|e{ev}",
-            "w=" + w,
-            f"w={w}|{side}",
             "s3=" + w[-3:],
+            f"s3={w[-3:]}|{side}",
             "s2=" + w[-2:],
             "p=" + _cls(prev),
             "n=" + _cls(nxt),
@@ -241,10 +257,22 @@ def features(
             f.append("cap")
         if w in REPORTING_VERBS:
             f.append(f"rep|{co}")
+        if not verbs[i]:
+            # the object of a verb just before it ("reached the summit of ..."):
+            # its verb is more often what a date dates
+            for k in range(i - 1, max(-1, i - 4), -1):
+                if verbs[k]:
+                    f.append(f"obj|{side}")
+                    break
+                if lows[k] not in DETERMINERS and (
+                    lows[k] in _PREPOSITIONS or lows[k] in AUXILIARIES
+                ):
+                    break
         if heuristic is not None and i == heuristic:
             f.append("h")
             f.append(f"h|e{ev}")
             f.append(f"h|{v}")
+            f.append(f"h|st={stage}")
         out.append(f)
     return out
 
@@ -258,11 +286,17 @@ class Model:
         weights: Mapping[str, float],
         trained_on: str = "",
         cross_validated: float | None = None,
+        documents: frozenset[str] = frozenset(),
+        held_out: Mapping[str, str] | None = None,
+        arbiter: frozenset[str] = frozenset(),
     ) -> None:
         self.tagger = tagger
         self.weights = weights
         self.trained_on = trained_on
         self.cross_validated = cross_validated
+        self.documents = documents  # the names of the documents the ranker was trained on
+        self.held_out = dict(held_out or {})  # corpus -> its held-out figure, as measured
+        self.arbiter = arbiter  # the (stage, confidence) cells where the heuristic wins
         self._own_cache: dict[tuple[str, bool, bool], tuple[float, str, float, float]] = {}
 
     def _own(self, raw: str, first: bool, verb: bool) -> tuple[float, str, float, float]:
@@ -315,7 +349,8 @@ class Model:
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
         """The ranker's score of each candidate."""
         get = self.weights.get
-        return [sum(get(f, 0.0) for f in fs) for fs in feats]
+        zero = itertools.repeat(0.0)
+        return [sum(map(get, fs, zero)) for fs in feats]
 
 
 def rank(model: Model, feats: Sequence[Sequence[str]]) -> int | None:
@@ -324,6 +359,42 @@ def rank(model: Model, feats: Sequence[Sequence[str]]) -> int | None:
         return None
     scores = model.scores(feats)
     return max(range(len(scores)), key=scores.__getitem__)
+
+
+CONFIDENCE = (0.5, 0.7, 0.9)  # the bounds of the ranker's confidence bins
+
+
+def confidence(scores: Sequence[float], i: int) -> str:
+    """The bin of the ranker's softmax probability for candidate ``i``."""
+    top = max(scores)
+    z = sum(math.exp(s - top) for s in scores)
+    p = math.exp(scores[i] - top) / z
+    return f"p{sum(1 for b in CONFIDENCE if p >= b)}"
+
+
+def cell(stage: str, scores: Sequence[float], i: int) -> str:
+    """The arbiter's cell for a disagreement: the heuristic's stage and the
+    ranker's confidence in its own choice ``i``."""
+    return f"{stage}|{confidence(scores, i)}"
+
+
+def arbitrate(
+    model: Model, feats: Sequence[Sequence[str]], heuristic: int | None, stage: str
+) -> int | None:
+    """The ranker's choice, unless it disagrees with the heuristic in a cell
+    where, on held-out folds, the heuristic was right more often."""
+    if not feats:
+        return None
+    scores = model.scores(feats)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    if (
+        model.arbiter
+        and heuristic is not None
+        and best != heuristic
+        and cell(stage, scores, best) in model.arbiter
+    ):
+        return heuristic
+    return best
 
 
 def from_json(raw: str) -> Model:
@@ -335,6 +406,9 @@ def from_json(raw: str) -> Model:
         {str(k): float(v) for k, v in data["ranker"].items()},
         str(data.get("trained_on", "")),
         float(cv) if cv is not None else None,
+        frozenset(str(d) for d in data.get("documents", ())),
+        {str(k): str(v) for k, v in data.get("held_out", {}).items()},
+        frozenset(str(c) for c in data.get("arbiter", ())),
     )
 
 
@@ -343,3 +417,24 @@ def load() -> Model:
     """The shipped model (read once, on first use)."""
     raw = resources.files("timeline.attach").joinpath("weights.json").read_text("utf-8")
     return from_json(raw)
+
+
+_ACTIVE: ContextVar[Model | None] = ContextVar("timeline_attach_model", default=None)
+
+
+def current() -> Model:
+    """The model in use: the one :func:`using` set in this context, else the shipped one."""
+    model = _ACTIVE.get()
+    return model if model is not None else load()
+
+
+@contextlib.contextmanager
+def using(model: Model) -> Iterator[Model]:
+    """Within the ``with`` block (in this thread or task), :func:`timeline.build`
+    attaches with ``model`` instead of the shipped one: how held-out figures are
+    measured on the public output with a model retrained per fold."""
+    token = _ACTIVE.set(model)
+    try:
+        yield model
+    finally:
+        _ACTIVE.reset(token)

@@ -31,22 +31,28 @@ from ..io.semeval import (
     UNDATED,
     Settings,
     TimelineLine,
+    baseline_timeline,
     entity_timeline,
     format_timeline,
     read_documents,
     read_timeline,
     timeline_file_name,
+    unreadable_dct_notes,
 )
 
 __all__ = [
+    "HeldOut",
     "Report",
     "Scores",
     "TimelineScore",
     "eval_main",
     "format_report",
+    "leave_one_out_main",
+    "leave_one_timeline_out",
     "locate",
     "run",
     "score",
+    "setting_variants",
     "temporal_awareness",
     "write_timelines",
 ]
@@ -319,6 +325,7 @@ class Report:
     documents_dir: str
     systems: tuple[tuple[str, tuple[TimelineLine, ...]], ...] = ()
     notes: tuple[str, ...] = ()
+    baseline: tuple[TimelineScore, ...] = ()  # the trivial baseline, per entity
 
     @property
     def overall(self) -> TimelineScore:
@@ -382,8 +389,9 @@ def run(
     opts = settings or _DEFAULT_SETTINGS
     docs = read_documents(sorted(p for p in documents_dir.glob("*.xml") if is_cat_file(p)), opts)
     known = {d.doc_id for d in docs}
-    notes: list[str] = []
+    notes: list[str] = unreadable_dct_notes(docs)
     scores: list[TimelineScore] = []
+    baseline: list[TimelineScore] = []
     systems: list[tuple[str, tuple[TimelineLine, ...]]] = []
     wanted = _entity_name(entity) if entity else None
     for path in sorted(timelines_dir.glob("*.txt")):
@@ -398,6 +406,7 @@ def run(
         system = entity_timeline(docs, name, include_undated=include_undated, settings=opts)
         scores.append(score(system, gold, name))
         systems.append((name, tuple(system)))
+        baseline.append(score(baseline_timeline(docs, name), gold, name))
     if wanted and not scores:
         raise ValueError(f"no gold timeline for entity {entity!r} in {timelines_dir}")
     return Report(
@@ -407,6 +416,7 @@ def run(
         str(documents_dir),
         tuple(systems),
         tuple(notes),
+        tuple(baseline),
     )
 
 
@@ -449,6 +459,13 @@ def format_report(report: Report, fmt: str = "text") -> str:
                 for s in rows
             ],
             "notes": list(report.notes),
+            "baseline": {
+                "description": "every verb-like word of the sentences naming the entity, "
+                "dated by the publish date",
+                "entities": [
+                    {"entity": b.entity, "awareness": prf(b.awareness)} for b in report.baseline
+                ],
+            },
         }
         return json.dumps(data, indent=2) + "\n"
     width = max(len(s.entity) for s in rows)
@@ -464,6 +481,24 @@ def format_report(report: Report, fmt: str = "text") -> str:
         for sc, w in ((s.awareness, 27), (s.mentions, 17), (s.pairs, 19), (s.relations, 17)):
             cells.append(f"{_pct(sc.precision)}/{_pct(sc.recall)}/{_pct(sc.f1)}".rjust(w))
         out.append(f"{s.entity:<{width}}  " + "  ".join(cells))
+    if report.baseline:
+        total = TimelineScore("all", Scores(), Scores(), Scores(), Scores())
+        for b in report.baseline:
+            total = total + b
+        cells = []
+        for sc, w in (
+            (total.awareness, 27),
+            (total.mentions, 17),
+            (total.pairs, 19),
+            (total.relations, 17),
+        ):
+            cells.append(f"{_pct(sc.precision)}/{_pct(sc.recall)}/{_pct(sc.f1)}".rjust(w))
+        label = "baseline"
+        out.append(f"{label:<{width}}  " + "  ".join(cells))
+        out.append(
+            "(baseline: every verb-like word of the sentences naming the entity, "
+            "dated by the publish date)"
+        )
     out.extend(f"note: {n}" for n in report.notes)
     return "\n".join(out) + "\n"
 
@@ -500,3 +535,87 @@ def eval_main(
         except OSError as exc:
             return f"timeline eval: {output_dir}: cannot write: {exc}\n", 1
     return format_report(report, fmt), 0
+
+
+def setting_variants(base: Settings | None = None) -> list[tuple[str, Settings]]:
+    """The settings a leave-one-timeline-out selection chooses among: the
+    defaults, and each setting changed alone."""
+    b = base or _DEFAULT_SETTINGS
+    out = [("defaults", b)]
+    flags = (
+        "verbs",
+        "library_triggers",
+        "attributive",
+        "anchor_published",
+        "lead_date",
+        "carry",
+        "skip_header",
+        "detokenize",
+    )
+    for name in flags:
+        change: dict[str, Any] = {name: not getattr(b, name)}
+        out.append((f"{name}={change[name]}", attrs.evolve(b, **change)))
+    for window in (3, 8, None):
+        if window != b.window:
+            out.append((f"window={window}", attrs.evolve(b, window=window)))
+    other = "nearest" if b.date_choice == "finest" else "finest"
+    out.append((f"date_choice={other}", attrs.evolve(b, date_choice=other)))
+    return out
+
+
+@attrs.frozen
+class HeldOut:
+    """A leave-one-timeline-out selection: for each timeline, the setting
+    chosen on the others and its score on it; summed over timelines."""
+
+    chosen: tuple[tuple[str, str], ...]  # entity, setting name
+    held_out: TimelineScore
+    in_sample: TimelineScore  # the defaults, scored on every timeline
+
+
+def leave_one_timeline_out(
+    corpus_dir: str | Path, variants: Sequence[tuple[str, Settings]] | None = None
+) -> HeldOut:
+    """Choose the setting for each timeline on the other timelines (the
+    official awareness F1, micro-averaged) and score it on that timeline:
+    the held-out figure for settings tuned on a small trial set."""
+    options = list(variants or setting_variants())
+    table = [run(corpus_dir, settings=st).entities for _name, st in options]
+    entities = [s.entity for s in table[0]]
+    empty = TimelineScore("all", Scores(), Scores(), Scores(), Scores())
+    chosen: list[tuple[str, str]] = []
+    held = empty
+
+    def rest_f1(row: Sequence[TimelineScore], k: int) -> float:
+        total = empty
+        for j, sc in enumerate(row):
+            if j != k:
+                total = total + sc
+        return total.awareness.f1
+
+    for k, entity in enumerate(entities):
+        best = max(range(len(options)), key=lambda i: rest_f1(table[i], k))  # first on ties
+        chosen.append((entity, options[best][0]))
+        held = held + table[best][k]
+    in_sample = empty
+    for sc in table[0]:
+        in_sample = in_sample + sc
+    return HeldOut(tuple(chosen), held, in_sample)
+
+
+def leave_one_out_main(corpus_dir: str) -> tuple[str, int]:
+    """``timeline eval --timelines DIR --leave-one-out``: the held-out figure of
+    the settings and which setting each timeline's selection chose."""
+    try:
+        result = leave_one_timeline_out(corpus_dir)
+    except (OSError, ValueError) as exc:
+        return f"timeline eval: {exc}\n", 1
+    held, fixed = result.held_out.awareness, result.in_sample.awareness
+    out = [
+        "settings chosen by leave-one-timeline-out (official awareness, micro-averaged)",
+        *(f"  {entity}: {name}" for entity, name in result.chosen),
+        f"held out   P/R/F1 {_pct(held.precision)}/{_pct(held.recall)}/{_pct(held.f1)}",
+        f"defaults   P/R/F1 {_pct(fixed.precision)}/{_pct(fixed.recall)}/{_pct(fixed.f1)}"
+        "  (in-sample: the defaults were chosen on these timelines)",
+    ]
+    return "\n".join(out) + "\n", 0

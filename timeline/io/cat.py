@@ -123,7 +123,9 @@ def _join(words: Sequence[tuple[str, int, int, str]], detokenize: bool) -> tuple
     return "".join(parts), tokens
 
 
-def read_cat_document(path: str | Path, *, detokenize: bool = False) -> CatDocument:
+def read_cat_document(
+    path: str | Path, *, detokenize: bool = False, require_dct: bool = True
+) -> CatDocument:
     """Read a CAT XML file of the task: ``<token t_id sentence number>`` elements
     and a ``TIMEX3`` markable with ``functionInDocument="CREATION_TIME"``.
 
@@ -131,7 +133,8 @@ def read_cat_document(path: str | Path, *, detokenize: bool = False) -> CatDocum
     (``detokenize`` glues punctuation to the word before it).  The document
     id is the root's ``doc_id`` attribute, else the file name up to its first
     ``-`` or ``_``.  Raises :class:`ValueError` naming the file when it is not
-    well-formed XML or has no creation time.
+    well-formed XML or (with ``require_dct``, the default) has no creation
+    time; without it such a document gets an empty ``dct``.
     """
     p = Path(path)
     try:
@@ -156,7 +159,7 @@ def read_cat_document(path: str | Path, *, detokenize: bool = False) -> CatDocum
         ),
         "",
     )
-    if not dct:
+    if not dct and require_dct:
         raise ValueError(f'{p}: no TIMEX3 with functionInDocument="CREATION_TIME"')
     doc_id = root.get("doc_id") or re.split(r"[-_]", p.stem, maxsplit=1)[0]
     text, tokens = _join(rows, detokenize)

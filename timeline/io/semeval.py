@@ -36,6 +36,7 @@ from .dateline import detect_published
 __all__ = [
     "UNDATED",
     "Settings",
+    "baseline_timeline",
     "TimelineLine",
     "date_key",
     "date_string",
@@ -46,7 +47,9 @@ __all__ = [
     "parse_timeline",
     "read_documents",
     "read_timeline",
+    "readable_dct",
     "timeline_file_name",
+    "unreadable_dct_notes",
 ]
 
 
@@ -464,15 +467,34 @@ class _Candidate:
         return f"{self.doc_id}-{self.sentence}-{self.word}"
 
 
+def readable_dct(doc: CatDocument) -> _dt.datetime | None:
+    """The document's creation time, or None when it is missing or cannot be
+    read ("03-02-2009": day and month cannot be told apart)."""
+    try:
+        return parse_published(doc.dct) if doc.dct else None
+    except ValueError:
+        return None
+
+
 def _document_candidates(
     doc: CatDocument, pattern: re.Pattern[str], settings: Settings
 ) -> list[_Candidate]:
-    """The event words of one document's sentences about the entity, dated."""
+    """The event words of one document's sentences about the entity, dated.
+
+    A document whose creation time cannot be read gives its event words
+    undated: nothing in it can be resolved, and the other documents go on."""
     body = _body(doc, settings)
     hits = _entity_hits(doc, body, pattern, settings)
     if not hits:
         return []
-    published = parse_published(doc.dct)
+    published = readable_dct(doc)
+    if published is None:
+        return [
+            _Candidate(doc.doc_id, s, _word_at(doc.tokens, t), None, t.start)
+            for s in sorted(hits)
+            for t in doc.tokens.sentence_tokens(s)
+            if settings.verbs and _event_word(doc.tokens, t)
+        ]
     timeline = build(doc.text, published, document=doc.doc_id)
     dated = [m for m in timeline.mentions if m.interval is not None and m.type in ("DATE", "TIME")]
     by_sentence: dict[int, list[Mention]] = {}
@@ -556,12 +578,54 @@ def entity_timeline(
     return lines
 
 
+def baseline_timeline(docs: Iterable[CatDocument], entity: str) -> list[TimelineLine]:
+    """The trivial baseline: every verb-like word (:func:`_event_word`) of
+    every sentence naming the entity, dated by its article's publish date
+    (undated when that cannot be read), ordered by that date."""
+    pattern = entity_pattern(entity)
+    dated: list[tuple[str, _Candidate]] = []
+    undated: list[TimelineLine] = []
+    for doc in docs:
+        published = readable_dct(doc)
+        day = published.strftime("%Y-%m-%d") if published is not None else None
+        for s in doc.tokens.sentences():
+            toks = doc.tokens.sentence_tokens(s)
+            if not toks or pattern.search(doc.text, toks[0].start, toks[-1].end) is None:
+                continue
+            for t in toks:
+                if _event_word(doc.tokens, t):
+                    c = _Candidate(doc.doc_id, s, _word_at(doc.tokens, t), day, t.start)
+                    if day is None:
+                        undated.append(TimelineLine(0, UNDATED, (c.mention,)))
+                    else:
+                        dated.append((day, c))
+    dated.sort(key=lambda d: (d[0], d[1].doc_id, d[1].sentence, d[1].token_start))
+    lines = list(undated)
+    order = 0
+    previous = None
+    for day, c in dated:
+        if day != previous:
+            order, previous = order + 1, day
+        lines.append(TimelineLine(order, day, (c.mention,)))
+    return lines
+
+
 def read_documents(
     paths: Iterable[str | Path], settings: Settings | None = None
 ) -> list[CatDocument]:
-    """Read CAT XML files (other files are read as plain text needing a DCT: skipped)."""
+    """Read CAT XML files.  A file without a creation time is read with an
+    empty one (its events stay undated, see :func:`readable_dct`)."""
     opts = settings or _DEFAULT_SETTINGS
-    return [read_cat_document(p, detokenize=opts.detokenize) for p in paths]
+    return [read_cat_document(p, detokenize=opts.detokenize, require_dct=False) for p in paths]
+
+
+def unreadable_dct_notes(docs: Iterable[CatDocument]) -> list[str]:
+    """A note for each document whose creation time cannot be read."""
+    return [
+        f"document {d.doc_id}: creation time {d.dct!r} cannot be read; its events are undated"
+        for d in docs
+        if readable_dct(d) is None
+    ]
 
 
 def timeline_file_name(entity: str) -> str:
@@ -588,7 +652,11 @@ def dump_main(
         p = Path(f)
         try:
             if is_cat_file(p):
-                docs.append(read_cat_document(p, detokenize=_DEFAULT_SETTINGS.detokenize))
+                doc = read_cat_document(
+                    p, detokenize=_DEFAULT_SETTINGS.detokenize, require_dct=False
+                )
+                errors.extend(f"{f}: {n}" for n in unreadable_dct_notes([doc]))
+                docs.append(doc)
                 continue
             text = p.read_text(encoding="utf-8-sig")
             dct = published if published is not None else detect_published(text)

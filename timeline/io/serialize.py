@@ -145,6 +145,9 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "document": event.document,
         "published": event.published.isoformat() if event.published else None,
         "sources": [source_to_dict(s) for s in event.sources],
+        "kind": event.kind,
+        "duration": event.duration,
+        "frequency": event.frequency,
     }
 
 
@@ -165,6 +168,9 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         _dt.date.fromisoformat(published) if published else None,
         data.get("dated", True),
         tuple(source_from_dict(s) for s in data.get("sources", ())),
+        data.get("kind", "date"),
+        data.get("duration"),
+        data.get("frequency"),
     )
 
 
