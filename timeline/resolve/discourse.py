@@ -365,9 +365,37 @@ def reads_as_story(domain: str, candidates: list[Candidate], published: _dt.date
     return domain == "narrative" or (domain == "auto" and _looks_narrative(candidates, published))
 
 
+# How far into the text its lead (headline, dateline, first sentence) reaches.
+_LEAD_CHARS = 300
+
+
+def _dated_lead(candidates: list[Candidate], published: _dt.datetime) -> bool:
+    """True when the first date in the lead of the text (headline, dateline,
+    first sentence) dates it from publication: a weekday, "yesterday", "this
+    week", a day without a year ("BEIJING, Nov. 15") or a day in the year of
+    publication or the one before. A news article that goes on to tell a life
+    or a history (an obituary, a retrospective) still opens on the news; a
+    history opens on its first far year ("On September 1, 1939, ...")."""
+    for cand in candidates:
+        if cand.start >= _LEAD_CHARS:
+            break
+        x = cand.expr
+        if isinstance(x, Weekday | RelDay) or (isinstance(x, Shift) and not x.anaphoric):
+            return True
+        if isinstance(x, CalDate) and x.month is not None and x.day is not None:
+            if x.year is None or 0 <= published.year - x.year <= 1:
+                return True
+        if _writes_year(x):
+            return False
+    return False
+
+
 def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:
     """True when the text dates itself by years far from publication (history,
-    biography) more than by the publish date (yesterday, last week, Friday)."""
+    biography) more than by the publish date (yesterday, last week, Friday),
+    and its lead does not date it from publication (:func:`_dated_lead`)."""
+    if _dated_lead(candidates, published):
+        return False
     far = 0
     deictic = 0
     for cand in candidates:
