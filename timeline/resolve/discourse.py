@@ -204,6 +204,43 @@ def _lead_word(text: str, cand: Candidate) -> str:
     return lead.group(1).lower() if lead is not None else ""
 
 
+# "delayed until Friday", "put the vote off until March", "postponed to next
+# month": a postponement points ahead of the text whatever its tense.
+_POSTPONED = re.compile(
+    r"(?<![A-Za-z])(?:delayed|delays|delay|postponed|postpones|postpone|deferred|defers|defer|"
+    r"adjourned|adjourns|adjourn|rescheduled|reschedules|put\s{1,3}off|puts\s{1,3}off|"
+    r"pushed\s{1,3}back|pushes\s{1,3}back|moved\s{1,3}back)"
+    r"\s{1,3}(?:[A-Za-z'’-]{1,15}\s{1,3}){0,3}?(?:off\s{1,3}|back\s{1,3})?(?:until|till|to)\s{1,3}\Z"
+)
+
+
+def postponed_until(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
+    """ "delayed until Friday", "has been put off until March": ahead, in any
+    tense (the day something was moved to has not come yet)."""
+    if story or cand.direction is not None or not _open_any(cand.expr):
+        return None
+    if _POSTPONED.search(text, max(0, cand.start - 70), cand.start) is None:
+        return None
+    return attrs.evolve(cand, direction=1)
+
+
+def _open_any(x: object) -> bool:
+    """A date whose year the words leave open: "Friday", "March 3", "spring",
+    "the third quarter"."""
+    if isinstance(x, CalDate):
+        return x.year is None and x.month is not None and x.year_offset is None
+    if isinstance(x, Season | Holiday | WeekOfMonth):
+        return x.year is None
+    if isinstance(x, Period):
+        return _open_period(x)
+    return _open_weekday(x)
+
+
+def _open_period(x: Period) -> bool:
+    """ "the third quarter", "the second half": no year, no "next" or "last"."""
+    return x.n is not None and x.year is None and x.year_offset is None and x.shift is None
+
+
 def since_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "since May" lies behind us."""
     if _open_date(cand, story) and _lead_word(text, cand) == "since":
@@ -271,6 +308,7 @@ def done_weekday(text: str, cand: Candidate, tense: str | None, story: bool) -> 
 
 #: The cues, in the order they are tried; the first that fires wins.
 CUES: tuple[tuple[str, Cue], ...] = (
+    ("postponed-until", postponed_until),
     ("since-date", since_date),
     ("deadline-date", deadline_date),
     ("fronted-day", fronted_day),
@@ -321,6 +359,8 @@ def _needs_tense(cand: Candidate) -> bool:
         return x.year is None and x.month is not None and x.year_offset is None
     if isinstance(x, Season | Holiday | WeekOfMonth):
         return x.year is None
+    if isinstance(x, Period):
+        return _open_period(x)
     if isinstance(x, Clock):
         return isinstance(x.day, Weekday) and x.day.shift is None
     if isinstance(x, Shift):
