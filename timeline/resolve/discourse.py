@@ -422,9 +422,13 @@ def _dated_lead(candidates: list[Candidate], published: _dt.datetime) -> bool:
         x = cand.expr
         if isinstance(x, Weekday | RelDay) or (isinstance(x, Shift) and not x.anaphoric):
             return True
-        if isinstance(x, CalDate) and x.month is not None and x.day is not None:
-            if x.year is None or 0 <= published.year - x.year <= 1:
-                return True
+        if (
+            isinstance(x, CalDate)
+            and x.month is not None
+            and x.day is not None
+            and (x.year is None or 0 <= published.year - x.year <= 1)
+        ):
+            return True
         if _writes_year(x):
             return False
     return False

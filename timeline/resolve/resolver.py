@@ -609,8 +609,10 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         d = min(o[0] for o in options if o[0] > current)
     elif sign == -1 and x.shift == -1:
         d = max(o[0] for o in options if o[0] < current)
-    elif sign == 1 and x.shift is None and (
-        max(o[0] for o in options if o[0] <= current) < shift(current, grain, -1)
+    elif (
+        sign == 1
+        and x.shift is None
+        and (max(o[0] for o in options if o[0] <= current) < shift(current, grain, -1))
     ):
         # "expects the deal to close in the third quarter" in June: a plan
         # looks ahead, past the quarters that are over (the one under way
