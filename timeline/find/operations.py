@@ -310,6 +310,10 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.Shift(unit, 0, definite=True), None
     raw_unit = norm(g["unit"] or "")
     unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
+    if g.get("daywhich"):
+        # "the day before", "the day after": from the story's last date
+        which = norm(g["daywhich"] or "")
+        g = {**g, "rel": "the following" if which == "after" else "the previous"}
     pod = (
         t["parts_of_day"].get(raw_unit)
         if raw_unit in ("morning", "afternoon", "evening", "night")
@@ -532,7 +536,16 @@ def _op_century(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Century(ordinal - 1), None
 
 
+# Names that a number after them belongs to: products and indexes ("Windows
+# 2000", "the Russell 2000", "Office 2010"), not years.
+_NAMED_NUMBER = re.compile(
+    r"(?:Windows|Office|Russell|Stoxx|STOXX|FTSE|Nikkei|Topix|MSCI|Server|Fortune)\s{1,3}\Z"
+)
+
+
 def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if _NAMED_NUMBER.search(text, max(0, start - 12), start):
+        return None
     year, short = _year(g["year"] or "")
     if g.get("era"):
         return E.CalDate(-year, None), None
@@ -744,6 +757,8 @@ def duration_value(n: float | None, unit: str) -> str:
 _RATE_BEFORE = re.compile(r"(?:[0-9%]|million|billion|thousand|hundred|[a-z]s)\s{1,3}\Z")
 
 
+_COMPARATIVE_AFTER = re.compile(r"(?:faster|slower|quicker|sooner than)\b")
+
 _ONE_DAY_GAME = re.compile(
     r"(?<=[Oo]ne-[Dd]ay)\s{1,3}(?:internationals?|series|squad|side|cricket|matches|"
     r"match|games?|format|cup|rankings?|specialists?|team|players?|captain|debut)\b"
@@ -778,6 +793,10 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None  # "three-quarters of its food", "a quarter of the market"
     if after.startswith(("old", "of age")):
         return None  # ages: "52 years old"
+    if _COMPARATIVE_AFTER.match(after):
+        return None  # a margin, not a time: "two seconds faster", "an hour quicker"
+    if text.endswith(("sub-", "Sub-"), max(0, start - 4), start):
+        return None  # a measure: "a sub-three-hour marathon"
     if norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(text, max(0, start - 24), start):
         # "$1.76 a year", "four flights a week": a rate, not a length of time
         return E.SetExpr(_SET_UNITS.get(unit, "P1Y"), "EACH"), None
