@@ -834,6 +834,7 @@ OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "year_range": _op_year_range,
     "year_end": _op_year_end,
     "day_range": _op_year_range,
+    "duration_pair": _op_year_range,
     "week_of_month": _op_week_of_month,
     "spoken_year": _op_spoken_year,
     "set": _op_set,
@@ -892,8 +893,33 @@ def _day_range(m: re.Match[str], rule: Any, tables: Tables) -> Iterator[Candidat
     yield Candidate(second[0], second[1], rule.name, E.CalDate(year, month, d2))
 
 
-# Operations that name two expressions ("1915-17", "Oct. 5-7"): one candidate each.
+def _duration_pair(m: re.Match[str], rule: Any, tables: Tables) -> Iterator[Candidate]:
+    """ "between 6 and 9 months" names two lengths, the unit written once:
+    "6" (six months) and "9 months"."""
+    names = dict(rule.groups)
+    unit = tables["units"].get(norm(m.group(names["unit"])))
+    lo = number(m.group(names["num"]), tables)
+    hi = number(m.group(names["num_hi"]), tables)
+    if unit is None or hi is None or hi <= 0:
+        return
+    if m.string[m.end() : m.end() + 8].lstrip().lower().startswith(("old", "of age")):
+        return  # ages: "children between three and six years old"
+    if lo is not None and 0 < lo < hi:
+        yield Candidate(
+            m.start(names["num"]),
+            m.end(names["num"]),
+            rule.name,
+            E.Duration(duration_value(lo, unit)),
+        )
+    yield Candidate(
+        m.start(names["num_hi"]), m.end(), rule.name, E.Duration(duration_value(hi, unit))
+    )
+
+
+# Operations that name two expressions ("1915-17", "Oct. 5-7", "between 6 and
+# 9 months"): one candidate each.
 RANGE_OPS: dict[str, Callable[[re.Match[str], Any, Tables], Iterator[Candidate]]] = {
     "year_range": lambda m, rule, _tables: _year_range(m, rule),
     "day_range": _day_range,
+    "duration_pair": _duration_pair,
 }
