@@ -28,7 +28,7 @@ _CUT = re.compile(
     r"(?:(?<=[.!?;:])"
     r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
     r"\s"
-    r"|(?<=\n)\s{0,8}\n"  # a blank line
+    r"|(?<=\n)"  # a line break: a headline, a dateline and a body are apart
     r"|(?<=\s)[-—–]{1,2}\s"  # a dash between spaces
     # a quotation mark: a quote has its own tense ("''" and "``" are marks,
     # a lone "'" is an apostrophe)
