@@ -66,3 +66,25 @@ def test_rule_example_fires_its_rule(rule: Any) -> None:
 
 def test_case_count_is_substantial() -> None:
     assert len(CASES) + len(SPEC["negative"]["texts"]) >= 150
+
+
+def test_numeric_order_follows_the_texts_own_dates() -> None:
+    """A day-first date elsewhere in the text settles "05/03/2011" as 5 March;
+    without one it stays month first (the api composes the filter after the
+    scan)."""
+    from timeline.find import scan
+    from timeline.find.expressions import CalDate
+    from timeline.find.filters import numeric_order
+
+    def dates(text: str) -> list[tuple[int | None, int | None, int | None]]:
+        out = []
+        for c in numeric_order(list(scan(text))):
+            assert isinstance(c.expr, CalDate)
+            out.append((c.expr.year, c.expr.month, c.expr.day))
+        return out
+
+    both = "Filed on 25/03/2011 and heard on 05/04/2011."
+    assert dates(both) == [(2011, 3, 25), (2011, 4, 5)]
+    assert dates("Filed on 25.03.2011, heard on 05/04/2011.") == [(2011, 3, 25), (2011, 4, 5)]
+    assert dates("Filed on 03/25/2011 and heard on 05/04/2011.") == [(2011, 3, 25), (2011, 5, 4)]
+    assert dates("Heard on 05/04/2011.") == [(2011, 5, 4)]

@@ -558,3 +558,70 @@ def test_report_counts_notation_variants_but_scores_them_wrong() -> None:
     assert r.notation_variants == 1
     assert "1 of the wrong values" in format_report(r)
     assert json.loads(format_report(r, "json"))["value"]["notation_variants"] == 1
+
+
+# --------------------------------------------------------------------------- splits
+
+
+def test_run_eval_split(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpora" / "news" / "set"
+    write(
+        corpus, "a/one.tml", timeml("In <TIMEX3 tid='t1' type='DATE' value='1997'>1997</TIMEX3>.")
+    )
+    write(
+        corpus, "a/two.tml", timeml("In <TIMEX3 tid='t1' type='DATE' value='1996'>1996</TIMEX3>.")
+    )
+    write(
+        corpus, "three.tml", timeml("In <TIMEX3 tid='t1' type='DATE' value='1995'>1995</TIMEX3>.")
+    )
+    splits = write(tmp_path, "splits.toml", '["news/set"]\ntest = ["a/two.tml"]\n')
+
+    def docs(split: str | None, where: Path = corpus) -> int:
+        out, _ = run_eval(where, extractor=year_extractor, fmt="json", split=split, splits=splits)
+        n: int = json.loads(out).get("documents", 0)
+        return n
+
+    assert (docs(None), docs("dev"), docs("test")) == (3, 2, 1)
+    # a corpus the file does not name is all dev
+    other = tmp_path / "other"
+    write(other, "x.tml", timeml("y"))
+    assert (docs("dev", other), docs("test", other)) == (1, 0)
+    out, code = run_eval(other, extractor=year_extractor, split="test", splits=splits)
+    assert code == 2 and "no test-split documents" in out
+    with pytest.raises(ValueError, match="unknown split"):
+        run_eval(corpus, extractor=year_extractor, split="train", splits=splits)
+    bad = write(tmp_path, "bad.toml", '["news/set"]\ntest = 3\n')
+    with pytest.raises(ValueError, match="needs a list"):
+        run_eval(corpus, extractor=year_extractor, split="dev", splits=bad)
+
+
+def test_committed_splits_match_the_hash() -> None:
+    """bench/splits.toml is what bench/make_splits.py writes for the corpora present."""
+    import hashlib
+    import tomllib
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "splits.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert set(table) == {
+        "tbaq-cleaned",
+        "wikiwars/timeml-syntime",
+        "tweets-syntime-train",
+        "meantime-english-apple",
+    }
+    for key, entry in table.items():
+        for rel in entry["test"]:
+            assert hashlib.sha256(Path(rel).name.encode()).digest()[0] < 64, rel
+        root = CORPORA / key
+        if not root.is_dir():
+            continue
+        files = find_documents(root)
+        names = {p.name for p in files}
+        assert entry["documents"] == len(names)
+        expected = {
+            p.relative_to(root).as_posix()
+            for p in files
+            if hashlib.sha256(p.name.encode()).digest()[0] < 64
+        }
+        assert set(entry["test"]) == expected
+        # about a quarter, never none and never all
+        assert 0 < len({Path(t).name for t in entry["test"]}) < len(names)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ __all__ = [
     "run_eval",
     "same_in_other_notation",
     "score",
+    "split_of",
 ]
 
 
@@ -663,6 +665,47 @@ def _default_extractor(domain: str) -> Extractor:
     return extract
 
 
+#: The committed split file (``bench/splits.toml`` of a source checkout).
+DEFAULT_SPLITS = Path(__file__).resolve().parents[2] / "bench" / "splits.toml"
+
+SPLITS = ("dev", "test")
+
+
+def _load_splits(path: Path) -> dict[str, frozenset[str]]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read the split file {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"the split file {path} is not valid TOML: {exc}") from exc
+    out: dict[str, frozenset[str]] = {}
+    for key, table in raw.items():
+        test = table.get("test") if isinstance(table, dict) else None
+        if not isinstance(test, list) or not all(isinstance(t, str) for t in test):
+            raise ValueError(f"the split file {path}: [{key}] needs a list of paths `test`")
+        out[key.strip("/")] = frozenset(test)
+    return out
+
+
+def split_of(corpus_dir: str | Path, splits: str | Path | None = None) -> frozenset[str] | None:
+    """The test documents of ``corpus_dir``, as paths relative to it.
+
+    The split file (``splits``, by default :data:`DEFAULT_SPLITS`) names each
+    corpus by its path under the corpora directory (``tbaq-cleaned``,
+    ``wikiwars/timeml-syntime``); the corpus whose key ends ``corpus_dir``'s
+    resolved path is chosen. None when the file does not name the corpus:
+    then every document is dev.
+    """
+    path = Path(splits) if splits is not None else DEFAULT_SPLITS
+    table = _load_splits(path)
+    parts = Path(corpus_dir).resolve().parts
+    for key, test in table.items():
+        kparts = tuple(key.split("/"))
+        if len(parts) >= len(kparts) and parts[-len(kparts) :] == kparts:
+            return test
+    return None
+
+
 def _same(a: Document, b: Document) -> bool:
     return a.text == b.text and a.dct == b.dct and a.gold == b.gold
 
@@ -675,6 +718,8 @@ def run_eval(
     fmt: str = "text",
     extractor: Extractor | None = None,
     whole_text: bool = False,
+    split: str | None = None,
+    splits: str | Path | None = None,
 ) -> tuple[str, int]:
     """Evaluate an extractor on every document under ``corpus_dir``.
 
@@ -687,13 +732,30 @@ def run_eval(
     A document whose file name repeats an earlier one is skipped when its
     content is identical (MEANTIME ships each article in two annotation
     layers) and renamed to its relative path otherwise.
+
+    ``split`` (``"dev"`` or ``"test"``) scores only that part of the corpus,
+    as the split file ``splits`` (default: ``bench/splits.toml`` beside the
+    package, see :func:`split_of`) lists it; a corpus the file does not name
+    is all dev. Raises ValueError for an unknown split or an unreadable file.
     """
     if fmt not in ("text", "json"):
         raise ValueError(f"unknown report format {fmt!r} (expected 'text' or 'json')")
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"unknown split {split!r} (expected 'dev' or 'test')")
     root = Path(corpus_dir)
     files = find_documents(root) if root.exists() else []
+    if split is not None and files:
+        test = split_of(root, splits) if root.is_dir() else None
+        test = test or frozenset()
+        files = [
+            p
+            for p in files
+            if (root.is_dir() and p.relative_to(root).as_posix() in test) == (split == "test")
+        ]
     if not files:
         msg = f"no documents (*.tml, CAT/TimeML *.xml) found in {root}"
+        if split is not None:
+            msg = f"no {split}-split documents (*.tml, CAT/TimeML *.xml) found in {root}"
         if fmt == "json":
             return json.dumps({"error": msg}) + "\n", 2
         return msg + "\n", 2

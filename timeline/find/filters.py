@@ -5,6 +5,8 @@ where it stands, and the rules of one domain added to the main ones.
   Week", the film "High Noon"): :func:`drop_quoted_titles`.
 - Rules written for one domain only ("former", bare seasons in narrative)
   run on the texts of that domain: :func:`with_domain_rules`.
+- A text that writes one numeric date day first ("25/03/2011") writes them
+  all that way: :func:`numeric_order`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ import bisect
 import re
 from collections.abc import Iterable
 
+import attrs
+
 from .compiler import grammar
-from .expressions import Candidate
+from .expressions import CalDate, Candidate
 from .scanner import scan
 
-__all__ = ["drop_quoted_titles", "with_domain_rules"]
+__all__ = ["drop_quoted_titles", "numeric_order", "with_domain_rules"]
+
+# Rules that read a numeric date day first, and the one that reads it month first.
+_DAY_FIRST_RULES = frozenset(("day-first-numeric-date", "dotted-date"))
+_MONTH_FIRST_RULE = "us-numeric-date"
 
 
 def drop_quoted_titles(text: str, candidates: list[Candidate]) -> list[Candidate]:
@@ -26,6 +34,27 @@ def drop_quoted_titles(text: str, candidates: list[Candidate]) -> list[Candidate
     if not any(mark in text for mark in _OPENING_QUOTES):
         return candidates
     return [c for c in candidates if c.rule == "holiday" or not _quoted_title(text, c.start, c.end)]
+
+
+def numeric_order(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates with each slashed numeric date read day first when the
+    text writes another numeric date in that order ("25/03/2011" or
+    "25.03.2011" settles "05/03/2011" as 5 March); otherwise unchanged."""
+    if not any(c.rule in _DAY_FIRST_RULES for c in candidates):
+        return candidates
+    out: list[Candidate] = []
+    for c in candidates:
+        x = c.expr
+        if (
+            c.rule == _MONTH_FIRST_RULE
+            and isinstance(x, CalDate)
+            and x.month is not None
+            and x.day is not None
+            and x.day <= 12
+        ):
+            c = attrs.evolve(c, expr=attrs.evolve(x, month=x.day, day=x.month))
+        out.append(c)
+    return out
 
 
 def with_domain_rules(text: str, candidates: list[Candidate]) -> list[Candidate]:

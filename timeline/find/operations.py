@@ -310,6 +310,10 @@ def _op_shift(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.Shift(unit, 0, definite=True), None
     raw_unit = norm(g["unit"] or "")
     unit = _UNIT_ALIASES.get(raw_unit, raw_unit)
+    if g.get("daywhich"):
+        # "the day before", "the day after": from the story's last date
+        which = norm(g["daywhich"] or "")
+        g = {**g, "rel": "the following" if which == "after" else "the previous"}
     pod = (
         t["parts_of_day"].get(raw_unit)
         if raw_unit in ("morning", "afternoon", "evening", "night")
@@ -532,7 +536,16 @@ def _op_century(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Century(ordinal - 1), None
 
 
+# Names that a number after them belongs to: products and indexes ("Windows
+# 2000", "the Russell 2000", "Office 2010"), not years.
+_NAMED_NUMBER = re.compile(
+    r"(?:Windows|Office|Russell|Stoxx|STOXX|FTSE|Nikkei|Topix|MSCI|Server|Fortune)\s{1,3}\Z"
+)
+
+
 def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    if _NAMED_NUMBER.search(text, max(0, start - 12), start):
+        return None
     year, short = _year(g["year"] or "")
     if g.get("era"):
         return E.CalDate(-year, None), None
@@ -744,6 +757,8 @@ def duration_value(n: float | None, unit: str) -> str:
 _RATE_BEFORE = re.compile(r"(?:[0-9%]|million|billion|thousand|hundred|[a-z]s)\s{1,3}\Z")
 
 
+_COMPARATIVE_AFTER = re.compile(r"(?:faster|slower|quicker|sooner than)\b")
+
 _ONE_DAY_GAME = re.compile(
     r"(?<=[Oo]ne-[Dd]ay)\s{1,3}(?:internationals?|series|squad|side|cricket|matches|"
     r"match|games?|format|cup|rankings?|specialists?|team|players?|captain|debut)\b"
@@ -778,6 +793,10 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return None  # "three-quarters of its food", "a quarter of the market"
     if after.startswith(("old", "of age")):
         return None  # ages: "52 years old"
+    if _COMPARATIVE_AFTER.match(after):
+        return None  # a margin, not a time: "two seconds faster", "an hour quicker"
+    if text.endswith(("sub-", "Sub-"), max(0, start - 4), start):
+        return None  # a measure: "a sub-three-hour marathon"
     if norm(g["num"] or "") in ("a", "an") and _RATE_BEFORE.search(text, max(0, start - 24), start):
         # "$1.76 a year", "four flights a week": a rate, not a length of time
         return E.SetExpr(_SET_UNITS.get(unit, "P1Y"), "EACH"), None
@@ -815,6 +834,7 @@ OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "year_range": _op_year_range,
     "year_end": _op_year_end,
     "day_range": _op_year_range,
+    "duration_pair": _op_year_range,
     "week_of_month": _op_week_of_month,
     "spoken_year": _op_spoken_year,
     "set": _op_set,
@@ -873,8 +893,33 @@ def _day_range(m: re.Match[str], rule: Any, tables: Tables) -> Iterator[Candidat
     yield Candidate(second[0], second[1], rule.name, E.CalDate(year, month, d2))
 
 
-# Operations that name two expressions ("1915-17", "Oct. 5-7"): one candidate each.
+def _duration_pair(m: re.Match[str], rule: Any, tables: Tables) -> Iterator[Candidate]:
+    """ "between 6 and 9 months" names two lengths, the unit written once:
+    "6" (six months) and "9 months"."""
+    names = dict(rule.groups)
+    unit = tables["units"].get(norm(m.group(names["unit"])))
+    lo = number(m.group(names["num"]), tables)
+    hi = number(m.group(names["num_hi"]), tables)
+    if unit is None or hi is None or hi <= 0:
+        return
+    if m.string[m.end() : m.end() + 8].lstrip().lower().startswith(("old", "of age")):
+        return  # ages: "children between three and six years old"
+    if lo is not None and 0 < lo < hi:
+        yield Candidate(
+            m.start(names["num"]),
+            m.end(names["num"]),
+            rule.name,
+            E.Duration(duration_value(lo, unit)),
+        )
+    yield Candidate(
+        m.start(names["num_hi"]), m.end(), rule.name, E.Duration(duration_value(hi, unit))
+    )
+
+
+# Operations that name two expressions ("1915-17", "Oct. 5-7", "between 6 and
+# 9 months"): one candidate each.
 RANGE_OPS: dict[str, Callable[[re.Match[str], Any, Tables], Iterator[Candidate]]] = {
     "year_range": lambda m, rule, _tables: _year_range(m, rule),
     "day_range": _day_range,
+    "duration_pair": _duration_pair,
 }

@@ -204,6 +204,43 @@ def _lead_word(text: str, cand: Candidate) -> str:
     return lead.group(1).lower() if lead is not None else ""
 
 
+# "delayed until Friday", "put the vote off until March", "postponed to next
+# month": a postponement points ahead of the text whatever its tense.
+_POSTPONED = re.compile(
+    r"(?<![A-Za-z])(?:delayed|delays|delay|postponed|postpones|postpone|deferred|defers|defer|"
+    r"adjourned|adjourns|adjourn|rescheduled|reschedules|put\s{1,3}off|puts\s{1,3}off|"
+    r"pushed\s{1,3}back|pushes\s{1,3}back|moved\s{1,3}back)"
+    r"\s{1,3}(?:[A-Za-z'’-]{1,15}\s{1,3}){0,3}?(?:off\s{1,3}|back\s{1,3})?(?:until|till|to)\s{1,3}\Z"
+)
+
+
+def postponed_until(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
+    """ "delayed until Friday", "has been put off until March": ahead, in any
+    tense (the day something was moved to has not come yet)."""
+    if story or cand.direction is not None or not _open_any(cand.expr):
+        return None
+    if _POSTPONED.search(text, max(0, cand.start - 70), cand.start) is None:
+        return None
+    return attrs.evolve(cand, direction=1)
+
+
+def _open_any(x: object) -> bool:
+    """A date whose year the words leave open: "Friday", "March 3", "spring",
+    "the third quarter"."""
+    if isinstance(x, CalDate):
+        return x.year is None and x.month is not None and x.year_offset is None
+    if isinstance(x, Season | Holiday | WeekOfMonth):
+        return x.year is None
+    if isinstance(x, Period):
+        return _open_period(x)
+    return _open_weekday(x)
+
+
+def _open_period(x: Period) -> bool:
+    """ "the third quarter", "the second half": no year, no "next" or "last"."""
+    return x.n is not None and x.year is None and x.year_offset is None and x.shift is None
+
+
 def since_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "since May" lies behind us."""
     if _open_date(cand, story) and _lead_word(text, cand) == "since":
@@ -271,6 +308,7 @@ def done_weekday(text: str, cand: Candidate, tense: str | None, story: bool) -> 
 
 #: The cues, in the order they are tried; the first that fires wins.
 CUES: tuple[tuple[str, Cue], ...] = (
+    ("postponed-until", postponed_until),
     ("since-date", since_date),
     ("deadline-date", deadline_date),
     ("fronted-day", fronted_day),
@@ -321,6 +359,8 @@ def _needs_tense(cand: Candidate) -> bool:
         return x.year is None and x.month is not None and x.year_offset is None
     if isinstance(x, Season | Holiday | WeekOfMonth):
         return x.year is None
+    if isinstance(x, Period):
+        return _open_period(x)
     if isinstance(x, Clock):
         return isinstance(x.day, Weekday) and x.day.shift is None
     if isinstance(x, Shift):
@@ -365,9 +405,41 @@ def reads_as_story(domain: str, candidates: list[Candidate], published: _dt.date
     return domain == "narrative" or (domain == "auto" and _looks_narrative(candidates, published))
 
 
+# How far into the text its lead (headline, dateline, first sentence) reaches.
+_LEAD_CHARS = 300
+
+
+def _dated_lead(candidates: list[Candidate], published: _dt.datetime) -> bool:
+    """True when the first date in the lead of the text (headline, dateline,
+    first sentence) dates it from publication: a weekday, "yesterday", "this
+    week", a day without a year ("BEIJING, Nov. 15") or a day in the year of
+    publication or the one before. A news article that goes on to tell a life
+    or a history (an obituary, a retrospective) still opens on the news; a
+    history opens on its first far year ("On September 1, 1939, ...")."""
+    for cand in candidates:
+        if cand.start >= _LEAD_CHARS:
+            break
+        x = cand.expr
+        if isinstance(x, Weekday | RelDay) or (isinstance(x, Shift) and not x.anaphoric):
+            return True
+        if (
+            isinstance(x, CalDate)
+            and x.month is not None
+            and x.day is not None
+            and (x.year is None or 0 <= published.year - x.year <= 1)
+        ):
+            return True
+        if _writes_year(x):
+            return False
+    return False
+
+
 def _looks_narrative(candidates: list[Candidate], published: _dt.datetime) -> bool:
     """True when the text dates itself by years far from publication (history,
-    biography) more than by the publish date (yesterday, last week, Friday)."""
+    biography) more than by the publish date (yesterday, last week, Friday),
+    and its lead does not date it from publication (:func:`_dated_lead`)."""
+    if _dated_lead(candidates, published):
+        return False
     far = 0
     deictic = 0
     for cand in candidates:

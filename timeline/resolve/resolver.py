@@ -14,6 +14,7 @@ is taken in this order:
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -196,6 +197,16 @@ def _r_relday(cand: Candidate, x: E.RelDay, ctx: Context) -> Resolved:
     return value, _prov(cand, "published", value_for(pub, Grain.DAY), sign, "explicit")
 
 
+# The unknown part of a day or week within a year or month only told.
+_UNKNOWN_PART = {
+    (Grain.YEAR, Grain.DAY): "-XX-XX",
+    (Grain.MONTH, Grain.DAY): "-XX",
+    (Grain.YEAR, Grain.WEEK): "-WXX",
+}
+# A year or a month, with the unknown part an earlier mention left ("1941-XX-XX").
+_PLAIN = re.compile(r"([0-9]{4}(?:-[0-9]{2})?)(?:-XX-XX|-XX|-WXX)?")
+
+
 def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved | None:
     grain = _UNIT_GRAINS[x.unit]
     if x.unit == "weekend" and x.definite and ctx.story is None:
@@ -225,7 +236,14 @@ def _r_shift(cand: Candidate, x: E.Shift, ctx: Context) -> Resolved | None:
             return None
         base, base_grain, kind, base_value = _anchor(False, ctx)
     if kind == "previous" and _RANK[base_grain] > _RANK[grain]:
-        # "the following day" after "in 1941": only the coarser grain is known.
+        # "that day" or "the following day" after "in 1941": a day of that
+        # year, which the text does not give ("1941-XX-XX"), never the year
+        unknown = _UNKNOWN_PART.get((base_grain, grain))
+        prev = ctx.previous
+        plain = _PLAIN.fullmatch(base_value)
+        if unknown is not None and not x.part_of_day and prev is not None and plain:
+            value = TimeValue("DATE", plain.group(1) + unknown, base_grain, prev.interval, cand.mod)
+            return value, _prov(cand, kind, base_value, x.n, "explicit:unknown-part")
         grain = base_grain if x.n == 0 else grain
     d = shift(base, grain, x.n)
     value = _with_pod(d, x.part_of_day, cand.mod) if x.part_of_day else _unit(d, grain, cand.mod)
@@ -609,6 +627,16 @@ def _r_period(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         d = min(o[0] for o in options if o[0] > current)
     elif sign == -1 and x.shift == -1:
         d = max(o[0] for o in options if o[0] < current)
+    elif (
+        sign == 1
+        and x.shift is None
+        and (max(o[0] for o in options if o[0] <= current) < shift(current, grain, -1))
+    ):
+        # "expects the deal to close in the third quarter" in June: a plan
+        # looks ahead, past the quarters that are over (the one under way
+        # and the one just reported on stay: "expects a first-quarter loss")
+        d = min(o[0] for o in options if o[0] > current)
+        reason = "ahead:planned"
     else:
         # Results news reports on quarters that have begun: "expects a
         # third-quarter loss" in October is this year's third quarter.

@@ -28,7 +28,7 @@ _CUT = re.compile(
     r"(?:(?<=[.!?;:])"
     r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
     r"\s"
-    r"|(?<=\n)\s{0,8}\n"  # a blank line
+    r"|(?<=\n)"  # a line break: a headline, a dateline and a body are apart
     r"|(?<=\s)[-—–]{1,2}\s"  # a dash between spaces
     # a quotation mark: a quote has its own tense ("''" and "``" are marks,
     # a lone "'" is an apostrophe)
@@ -163,6 +163,15 @@ _ATTRIBUTION = re.compile(
 )
 
 _MODALS = ("can", "could", "may", "might", "should", "must")
+# Modals whose verb lies ahead ("can" and "could" also tell what was possible).
+_AHEAD_MODALS = frozenset(("should", "may", "might", "must"))
+# After a modal, words that do not make it point ahead ("should have left",
+# "May to June": the month).
+_NOT_AFTER_MODAL = frozenset("have not also to and or through until".split())
+# Before "may", words that make it the month ("from May 22 to June 4").
+_MONTH_BEFORE = frozenset(
+    "from since until till of by early late mid last next this and or between in".split()
+)
 # The words that can signal a tense besides those in -ed and -'ll: any other
 # word is passed over without looking at its neighbours.
 _SIGNAL_WORDS = (
@@ -237,6 +246,15 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
     if w in _FUTURE_WORDS or w.endswith("'ll") or w.endswith("’ll"):
         return FUTURE
     if w in _MODALS and prev not in ("a", "the", "in"):
+        if (
+            w in _AHEAD_MODALS
+            and n - 4 <= i < n - 1  # before the date, and near it
+            and nxt not in _NOT_AFTER_MODAL
+            and not (w == "may" and prev in _MONTH_BEFORE)
+        ):
+            # "should be ready in November", "may close in March": what
+            # should or may happen is still to come
+            return FUTURE
         return PRESENT  # a modal gives no direction: the nearest date wins
     if w == "would":
         # reported plans: "said it would open on Friday"; but "would have"
