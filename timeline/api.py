@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .attach import attach
 from .find import scan
-from .find.filters import drop_quoted_titles, with_domain_rules
+from .find.filters import drop_quoted_titles, numeric_order, with_domain_rules
 from .model import Mention
 from .options import DEFAULT, Options, Published, parse_published
 from .order import Timeline
@@ -37,8 +37,9 @@ def extract(text: str, published: Published, *, options: Options | None = None) 
         raise TypeError(f"text must be str, not {type(text).__name__}")
     pub = parse_published(published)
     domain = (options or DEFAULT).domain
-    # find: every match of the grammar, less the time words inside quoted titles
-    candidates = drop_quoted_titles(text, list(scan(text)))
+    # find: every match of the grammar, less the time words inside quoted titles,
+    # with slashed dates read in the order the text's own dates settle
+    candidates = numeric_order(drop_quoted_titles(text, list(scan(text))))
     # resolve: news or a story, then each mention in the light of those before it
     story = discourse.reads_as_story(domain, candidates, pub)
     if story:
