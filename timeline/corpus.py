@@ -211,8 +211,9 @@ def document_of(
     ident = f"#{index}" if _missing(raw_id) else str(raw_id)
     text = item.get("text")
     if not isinstance(text, str):
-        what = "missing" if text is None else f"a {type(text).__name__}, not a string"
-        return BuildError(f"{ident}: 'text' is {what}")
+        if text is None:
+            return BuildError(f"{ident}: 'text' is missing")
+        return BuildError(f"{ident}: 'text' must be a string, not {type(text).__name__}")
     raw = item.get("published")
     own: _dt.date | None = None
     if raw is not None and not _missing(raw):
