@@ -4,16 +4,18 @@ The factory is registered through the ``spacy_factories`` entry point, so
 spaCy finds it without ``import timeline``:
 
 ```python
->>> import spacy
->>> nlp = spacy.blank("en")
->>> _ = nlp.add_pipe("timeline", config={"published": "2025-01-22"})
->>> doc = nlp("Talks were held on Friday. The minister will travel next week.")
->>> [(span.text, span.label_, span._.timex.value) for span in doc.spans["timeline"]]
-[('Friday', 'DATE', '2025-01-17'), ('next week', 'DATE', '2025-W05')]
->>> [(e.trigger, e.when.value) for e in doc._.timeline]
-[('held', '2025-01-17'), ('travel', '2025-W05')]
+import spacy
 
+nlp = spacy.blank("en")
+nlp.add_pipe("timeline", config={"published": "2025-01-22"})
+doc = nlp("Talks were held on Friday. The minister will travel next week.")
+[(span.text, span.label_, span._.timex.value) for span in doc.spans["timeline"]]
+# [('Friday', 'DATE', '2025-01-17'), ('next week', 'DATE', '2025-W05')]
+[(e.trigger, e.when.value) for e in doc._.timeline]
+# [('held', '2025-01-17'), ('travel', '2025-W05')]
 ```
+
+(``docs/integrations/spacy.md`` runs this example where spaCy is installed.)
 
 The publish date is ``doc._.published`` when set (a date, a datetime or an ISO
 8601 string), else the component's ``published`` setting, else a dateline in
@@ -91,7 +93,7 @@ class TimelineComponent:
         return found
 
     def __call__(self, doc: Any) -> Any:
-        from spacy.tokens import Span
+        from spacy.tokens import Span  # type: ignore[import-not-found,unused-ignore]
 
         built = build(doc.text, self.publish_date(doc), options=self.options, undated=self.undated)
         spans = []
@@ -136,7 +138,7 @@ _SPAN_ID = "timeline:{}"
 
 @functools.cache
 def _span_hash(index: int) -> int:
-    from spacy.strings import get_string_id
+    from spacy.strings import get_string_id  # type: ignore[import-not-found,unused-ignore]
 
     return int(get_string_id(_SPAN_ID.format(index)))
 
@@ -161,7 +163,7 @@ def _timex_of(span: Any) -> Mention | None:
 
 
 def _extensions() -> None:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span  # type: ignore[import-not-found,unused-ignore]
 
     if not Doc.has_extension("published"):
         Doc.set_extension("published", default=None)
@@ -177,7 +179,7 @@ def _register() -> None:
     """Register the factory with spaCy (at import; spaCy imports this module
     through the ``spacy_factories`` entry point)."""
     try:
-        from spacy.language import Language
+        from spacy.language import Language  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # the module still imports; the factory is not usable
         return
     Language.factory(

@@ -8,18 +8,18 @@ those of the Dask frame (:data:`timeline.corpus.EVENT_COLUMNS`), in the
 explicit schema :func:`schema`.
 
 ```python
->>> from pyspark.sql import SparkSession  # doctest: +SKIP
->>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
->>> articles = spark.createDataFrame(
-...     [("a", "Talks were held on Friday.", "2025-01-22")], ["id", "text", "published"]
-... )  # doctest: +SKIP
->>> import timeline.spark  # doctest: +SKIP
->>> timeline.spark.events(articles).select("id", "value", "trigger").collect()  # doctest: +SKIP
-[Row(id='a', value='2025-01-17', trigger='held')]
+from pyspark.sql import SparkSession
+import timeline.spark
 
+spark = SparkSession.builder.master("local[2]").getOrCreate()
+articles = spark.createDataFrame(
+    [("a", "Talks were held on Friday.", "2025-01-22")], ["id", "text", "published"]
+)
+timeline.spark.events(articles).select("id", "value", "trigger").collect()
+# [Row(id='a', value='2025-01-17', trigger='held')]
 ```
 
-(``docs/integrations/spark.md`` runs this example when PySpark and Java are
+(``docs/integrations/spark.md`` runs an example where PySpark and Java are
 installed.)
 """
 
