@@ -239,7 +239,8 @@ def test_build_many_reads_its_input_lazily() -> None:
     first = next(results)
     assert first[0].id == "0"
     assert len(taken) < 100  # a bounded number of chunks in flight, not the whole feed
-    results.close()
+    results.close()  # stopping early shuts the pool down without reading on
+    assert len(taken) < 100
 
 
 def test_build_many_arguments_are_checked() -> None:
@@ -250,6 +251,11 @@ def test_build_many_arguments_are_checked() -> None:
 
 
 def test_document_of_names_and_dates() -> None:
+    pd = pytest.importorskip("pandas")
+    for missing in (None, float("nan"), pd.NaT, pd.NA):
+        assert document_of({"text": DATELINED, "published": missing}).published == dt.date(
+            2021, 3, 3
+        )
     doc = document_of({"id": 12, "text": "x", "published": "2025-01-22T23:30:00+05:00"})
     assert doc == Document("12", "x", dt.date(2025, 1, 22), "given")
     assert str(document_of({"id": "t"})) == "t: 'text' is missing"

@@ -181,12 +181,12 @@ def read(
 
 
 def _missing(value: Any) -> bool:
-    """None, NaN and NaT (from data frames) all mean "no date"."""
+    """None, NaN, NaT and NA (from data frames) all mean "no date"."""
     if value is None:
         return True
     if isinstance(value, float):
         return math.isnan(value)
-    return type(value).__name__ == "NaTType"
+    return type(value).__name__ in ("NaTType", "NAType")
 
 
 def document_of(
@@ -315,7 +315,8 @@ def _pooled(
     chunksize: int,
 ) -> Iterator[Result]:
     pending: deque[tuple[list[tuple[Any, Document | Exception]], Future[Any] | None]] = deque()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up)
+    try:
 
         def submit(chunk: list[tuple[Any, Document | Exception]]) -> None:
             docs = [d for _, d in chunk if isinstance(d, Document)]
@@ -340,6 +341,9 @@ def _pooled(
                 yield from drain()
         while pending:
             yield from drain()
+    finally:
+        # also when the caller stops early: chunks not yet started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------
