@@ -244,10 +244,11 @@ def test_build_many_reads_its_input_lazily() -> None:
 
 
 def test_build_many_arguments_are_checked() -> None:
+    # raised at the call, before any document is read
     with pytest.raises(ValueError, match="jobs must be at least 1"):
-        list(timeline.build_many([], jobs=0))
+        timeline.build_many([], jobs=0)
     with pytest.raises(ValueError, match="chunksize must be at least 1"):
-        list(timeline.build_many([], chunksize=0))
+        timeline.build_many([], chunksize=0)
 
 
 def test_document_of_names_and_dates() -> None:

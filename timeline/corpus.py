@@ -291,13 +291,18 @@ def build_many(
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
     items = (_prepare(item, i) for i, item in enumerate(documents))
     if jobs == 1:
-        for original, doc in items:
-            if isinstance(doc, Exception):
-                yield original, doc
-            else:
-                yield doc, build_one(doc, options=options, undated=undated)
-        return
-    yield from _pooled(items, jobs, options, undated, chunksize)
+        return _serial(items, options, undated)
+    return _pooled(items, jobs, options, undated, chunksize)
+
+
+def _serial(
+    items: Iterator[tuple[Any, Document | Exception]], options: Options | None, undated: bool
+) -> Iterator[Result]:
+    for original, doc in items:
+        if isinstance(doc, Exception):
+            yield original, doc
+        else:
+            yield doc, build_one(doc, options=options, undated=undated)
 
 
 def _prepare(item: Any, index: int) -> tuple[Any, Document | Exception]:
