@@ -1,0 +1,287 @@
+"""Scale-out benchmark: serial, build_many, Dask and Spark on the same corpus.
+
+Builds every document of the TempEval-3 silver corpus (2,452 TimeML news
+documents, their ``<TEXT>`` and creation time) into event rows four ways, in
+one run, and prints documents/s and characters/s for each with its ratio to
+serial:
+
+* ``serial``: ``timeline.build`` one document after another, in this process;
+* ``build_many``: ``timeline.build_many(jobs=N)`` (a process pool of N);
+* ``dask``: ``timeline.dask.events`` on a ``distributed.LocalCluster`` of N
+  worker processes, one thread each, computed to one pandas frame;
+* ``spark``: ``timeline.spark.events`` on ``local[N]``, collected with
+  ``toArrow``.
+
+Each engine is started and warmed up (workers spawned, grammar compiled) on a
+few documents before it is timed, and those start-up costs are printed apart:
+the throughput is what a long corpus sees.  The engines then run in turn,
+``--rounds`` times over, and each one's fastest round counts, so that a change
+of load on a shared machine falls on all of them alike.  Every engine must
+give the same number of event rows as serial, or the run fails.  The load
+average is printed before and after: on a loaded machine a parallel engine
+gets more than its share of the CPUs, and the ratios mean little.
+
+Usage::
+
+    python bench/scale.py [--corpus DIR] [--limit N] [--jobs N] [--partitions N]
+                          [--rounds N] [--skip dask,spark] [--json OUT]
+
+Exit codes: 0 on success (also when the corpus is absent: the run is skipped),
+1 when an engine gives other rows than serial, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "te3-silver"
+GOAL = 1.6  # two workers over serial, on a 2-core machine
+WARM_DOCS = 8
+
+Doc = tuple[str, str, str]
+
+
+def load(corpus: Path, limit: int | None) -> list[Doc]:
+    from timeline.evaluation.timeml import dct_argument, find_documents, read_document
+
+    docs: list[Doc] = []
+    for path in find_documents(corpus):
+        doc = read_document(path)
+        published = dct_argument(doc.dct)
+        if published is not None:
+            docs.append((doc.name, doc.text, published))
+        if limit is not None and len(docs) >= limit:
+            break
+    return docs
+
+
+def as_dicts(docs: Sequence[Doc]) -> list[dict[str, str]]:
+    return [{"id": i, "text": t, "published": p} for i, t, p in docs]
+
+
+# --------------------------------------------------------------------------
+# Engines: each returns (start-up seconds, run, stop); run(docs) gives the
+# row count and the seconds the work took
+# --------------------------------------------------------------------------
+
+Run = Callable[[Sequence[Doc]], tuple[int, float]]
+Engine = tuple[float, Run, Callable[[], None]]
+
+
+def timed(work: Callable[[], int]) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    rows = work()
+    return rows, time.perf_counter() - t0
+
+
+def serial(_: argparse.Namespace) -> Engine:
+    import timeline
+    from timeline.corpus import event_rows
+
+    t0 = time.perf_counter()
+    timeline.extract("Warm-up on Friday.", "2025-01-22")  # compiles the grammar
+
+    def run(docs: Sequence[Doc]) -> tuple[int, float]:
+        return timed(
+            lambda: sum(len(event_rows(i, timeline.build(t, p, document=i))) for i, t, p in docs)
+        )
+
+    return time.perf_counter() - t0, run, lambda: None
+
+
+def build_many(args: argparse.Namespace) -> Engine:
+    import timeline
+    from timeline.corpus import event_rows
+
+    def run(docs: Sequence[Doc]) -> tuple[int, float]:
+        return timed(
+            lambda: sum(
+                len(event_rows(d.id, r))
+                for d, r in timeline.build_many(as_dicts(docs), jobs=args.jobs)
+            )
+        )
+
+    # the pool is made per call: its start-up is part of every run
+    return 0.0, run, lambda: None
+
+
+def dask(args: argparse.Namespace) -> Engine:
+    import dask.bag as db
+    import distributed
+
+    import timeline.dask
+
+    t0 = time.perf_counter()
+    cluster = distributed.LocalCluster(
+        n_workers=args.jobs,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        memory_limit=0,
+    )
+    client = distributed.Client(cluster)
+
+    def run(docs: Sequence[Doc]) -> tuple[int, float]:
+        bag = db.from_sequence(as_dicts(docs), npartitions=min(args.partitions, len(docs)))
+        return timed(lambda: len(timeline.dask.events(bag).compute()))
+
+    def stop() -> None:
+        client.close()
+        cluster.close()
+
+    run(WARM_DOCS_SAMPLE)
+    return time.perf_counter() - t0, run, stop
+
+
+def spark(args: argparse.Namespace) -> Engine:
+    from pyspark.sql import SparkSession
+
+    import timeline.spark
+
+    t0 = time.perf_counter()
+    session = (
+        SparkSession.builder.master(f"local[{args.jobs}]")
+        .appName("timeline-scale")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+
+    def run(docs: Sequence[Doc]) -> tuple[int, float]:
+        frame = session.createDataFrame(list(docs), "id string, text string, published string")
+        frame = frame.repartition(min(args.partitions, len(docs))).cache()
+        frame.count()  # the input in memory before the clock starts
+        result = timed(lambda: int(timeline.spark.events(frame).toArrow().num_rows))
+        frame.unpersist()
+        return result
+
+    run(WARM_DOCS_SAMPLE)
+    return time.perf_counter() - t0, run, session.stop
+
+
+ENGINES: dict[str, Callable[[argparse.Namespace], Engine]] = {
+    "serial": serial,
+    "build_many": build_many,
+    "dask": dask,
+    "spark": spark,
+}
+WARM_DOCS_SAMPLE: list[Doc] = []
+
+
+def measure(
+    names: Sequence[str], args: argparse.Namespace, docs: Sequence[Doc]
+) -> list[dict[str, Any]]:
+    """Start every engine, then run them in turn, ``args.rounds`` rounds, so
+    that a change of load on a shared machine falls on all of them alike;
+    each engine's figure is its fastest round."""
+    started: dict[str, Engine] = {}
+    times: dict[str, list[float]] = {name: [] for name in names}
+    rows: dict[str, int] = {}
+    try:
+        for name in names:
+            started[name] = ENGINES[name](args)
+            print(f"  {name} started", file=sys.stderr)
+        for round_ in range(args.rounds):
+            for name in names:
+                count, elapsed = started[name][1](docs)
+                times[name].append(elapsed)
+                if rows.setdefault(name, count) != count:
+                    raise RuntimeError(f"{name} gave {count} rows, then {rows[name]}")
+            print(f"  round {round_ + 1} done", file=sys.stderr)
+    finally:
+        for engine in started.values():
+            engine[2]()
+    chars = sum(len(t) for _, t, _ in docs)
+    out = []
+    for name in names:
+        best = min(times[name])
+        out.append(
+            {
+                "engine": name,
+                "workers": 1 if name == "serial" else args.jobs,
+                "start_up_s": round(started[name][0], 2),
+                "seconds": round(best, 2),
+                "rounds_s": [round(t, 2) for t in times[name]],
+                "docs_per_s": round(len(docs) / best, 1),
+                "chars_per_s": round(chars / best),
+                "rows": rows[name],
+            }
+        )
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    p.add_argument("--jobs", type=int, default=2, help="workers for the parallel engines")
+    p.add_argument("--partitions", type=int, default=16, help="Dask and Spark partitions")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of all engines (best counts)")
+    p.add_argument("--skip", default="", help="engines to leave out, comma-separated")
+    p.add_argument("--json", type=Path, help="also write the figures here")
+    args = p.parse_args(argv)
+    skip = {s for s in args.skip.split(",") if s}
+    if skip - set(ENGINES) or "serial" in skip:
+        p.error(f"--skip takes {', '.join(e for e in ENGINES if e != 'serial')}")
+    if min(args.jobs, args.partitions, args.rounds, args.limit or 1) < 1:
+        p.error("--jobs, --partitions, --rounds and --limit must be at least 1")
+    if not args.corpus.is_dir():
+        print(f"scale: {args.corpus} is not present; skipped")
+        return 0
+    docs = load(args.corpus, args.limit)
+    WARM_DOCS_SAMPLE[:] = docs[:WARM_DOCS]
+    chars = sum(len(t) for _, t, _ in docs)
+    load_before = os.getloadavg()
+    print(
+        f"{len(docs)} documents, {chars:,} characters, {os.cpu_count()} CPUs, {args.jobs} workers"
+    )
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
+    results = measure([name for name in ENGINES if name not in skip], args, docs)
+    load_after = os.getloadavg()
+    base = results[0]
+    status = 0
+    print(
+        f"\n{'engine':<11} {'workers':>7} {'start-up s':>10} {'best s':>7} "
+        f"{'docs/s':>8} {'chars/s':>10} {'x serial':>8}"
+    )
+    for r in results:
+        r["ratio"] = round(r["docs_per_s"] / base["docs_per_s"], 2)
+        print(
+            f"{r['engine']:<11} {r['workers']:>7} {r['start_up_s']:>10.2f} {r['seconds']:>7.2f} "
+            f"{r['docs_per_s']:>8.1f} {r['chars_per_s']:>10,} {r['ratio']:>8.2f}"
+        )
+        if r["rows"] != base["rows"]:
+            print(f"FAIL: {r['engine']} gave {r['rows']} rows, serial {base['rows']}")
+            status = 1
+    parallel = [r for r in results if r["engine"] != "serial"]
+    if parallel and args.jobs == 2:
+        for r in parallel:
+            verdict = "PASS" if r["ratio"] >= GOAL else "FAIL"
+            print(f"{verdict}: {r['engine']} {r['ratio']:.2f}x serial (goal {GOAL}x)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
+    if args.json:
+        payload = {
+            "documents": len(docs),
+            "characters": chars,
+            "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": load_after,
+            "results": results,
+        }
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
