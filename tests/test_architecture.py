@@ -31,6 +31,7 @@ STAGES = {
     "timeline.order": 4,
     "timeline.api": 5,
     "timeline.io": 6,
+    "timeline.corpus": 6,  # reading and building whole corpora: the library side of io
     "timeline.evaluation": 7,
 }
 TOP = 8  # the CLI, the corpus API and the integrations: anything below them
