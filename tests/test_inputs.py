@@ -258,7 +258,7 @@ def test_html_without_the_extra_installed(tmp_path: Path, monkeypatch: pytest.Mo
     got = read(str(path), "-", stdin=b"plain text still works")
     assert len(errors(got)) == 1
     assert errors(got)[0].startswith(f"{path}: reading HTML needs trafilatura and htmldate")
-    assert "pip install 'timeline[html]'" in errors(got)[0]
+    assert "pip install 'news-timeline[html]'" in errors(got)[0]
     assert [d.text for d in docs(got)] == ["plain text still works"]
 
 
