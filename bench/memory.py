@@ -5,9 +5,13 @@ The article is real news text: the TE3-silver documents of
 the size asked for.  Each run is a fresh child process; its peak resident set
 comes from ``os.wait4`` (the kernel's own count for that child alone).
 
-    python bench/memory.py --sizes 1 10 50 [--format jsonl] [--corpora DIR]
+    python bench/memory.py --sizes 1 10 50 [--format jsonl] [--corpora DIR] [--repo DIR]
 
-Nothing here asserts a figure; it prints one row per size.
+``--repo`` runs the ``timeline`` package found in another checkout (say, an
+older commit unpacked with ``git archive``), for a before-and-after table.
+Wall time suffers on a busy machine; the CPU time (user + system, also from
+``os.wait4``) much less.  Nothing here asserts a figure; it prints one row per
+size.
 """
 
 from __future__ import annotations
@@ -45,8 +49,8 @@ def article(size: int, corpora: Path) -> bytes:
     return bytes(out[:size]).rsplit(b"\n\n", 1)[0] + b"\n"
 
 
-def measure(path: str, fmt: str) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one ``timeline dump`` of ``path``."""
+def measure(path: str, fmt: str, repo: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one ``timeline dump`` of ``path``."""
     cmd = [
         sys.executable,
         "-m",
@@ -58,16 +62,21 @@ def measure(path: str, fmt: str) -> tuple[float, float]:
         "--format",
         fmt,
         "-o",
-        os.devnull,
+        # A file, never os.devnull: before issue #14, -o replaced what it was
+        # given with a regular file, /dev/null included when run as root.
+        path + ".out",
     ]
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=REPO_ROOT, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(cmd, cwd=repo, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
+    if os.path.exists(path + ".out"):
+        os.unlink(path + ".out")
     if child.returncode != 0:
         raise SystemExit(f"timeline dump exited {child.returncode} on {path}")
-    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
 def main() -> int:
@@ -75,15 +84,19 @@ def main() -> int:
     ap.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 50], metavar="MB")
     ap.add_argument("--format", default="jsonl")
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    ap.add_argument("--repo", type=Path, default=REPO_ROOT, help="checkout whose timeline runs")
     args = ap.parse_args()
-    print(f"{'size':>8}  {'seconds':>8}  {'peak RSS':>9}  {'s/MB':>6}")
+    print(f"{'size':>8}  {'wall s':>8}  {'CPU s':>8}  {'peak RSS':>9}  {'CPU s/MB':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for mb in args.sizes:
             path = os.path.join(tmp, f"article-{mb:g}MB.txt")
             with open(path, "wb") as fh:
                 fh.write(article(int(mb * MB), args.corpora))
-            seconds, peak = measure(path, args.format)
-            print(f"{mb:>6g}MB  {seconds:>8.1f}  {peak:>6.0f} MB  {seconds / mb:>6.1f}", flush=True)
+            seconds, cpu, peak = measure(path, args.format, args.repo)
+            print(
+                f"{mb:>6g}MB  {seconds:>8.1f}  {cpu:>8.1f}  {peak:>6.0f} MB  {cpu / mb:>8.1f}",
+                flush=True,
+            )
     return 0
 
 
