@@ -255,9 +255,12 @@ def binary_kind(data: bytes) -> str | None:
     if b"\x00" in sample:
         return "NUL bytes"
     if sample:
-        # A multi-byte character cut at the sample's end is not a bad byte.
-        decoded = sample.decode("utf-8", errors="replace").rstrip("\N{REPLACEMENT CHARACTER}")
+        decoded = sample.decode("utf-8", errors="replace")
         bad = decoded.count("\N{REPLACEMENT CHARACTER}")
+        if len(data) > _SAMPLE:
+            # A multi-byte character cut at the sample's end is not bad bytes.
+            cut = len(decoded) - len(decoded.rstrip("\N{REPLACEMENT CHARACTER}"))
+            bad -= min(cut, 3)
         if bad > _UNDECODABLE_SHARE * max(1, len(decoded)):
             return "mostly undecodable bytes"
     return None
