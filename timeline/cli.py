@@ -257,10 +257,15 @@ def _outcomes(jobs: Iterable[_Job], workers: int) -> Iterator[ArticleResult | st
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # At most this many articles read ahead of the one being written.
     ahead = threading.BoundedSemaphore(workers * 16)
+    stop = threading.Event()
 
     def fed() -> Iterator[_Job]:
+        # Runs in the pool's feeding thread: it must never block for good,
+        # or terminating the pool (which waits for that thread) would hang.
         for job in jobs:
-            ahead.acquire()
+            while not ahead.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
             yield job
 
     pool = context.Pool(workers, initializer=_worker_init)
@@ -270,6 +275,7 @@ def _outcomes(jobs: Iterable[_Job], workers: int) -> Iterator[ArticleResult | st
             yield outcome
         pool.close()
     finally:
+        stop.set()
         pool.terminate()
         pool.join()
 
