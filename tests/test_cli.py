@@ -415,3 +415,22 @@ def test_te3_silver_with_two_jobs_equals_one(tmp_path: Path) -> None:
     two = cli("dump", str(tmp_path), "--format", "jsonl", "--jobs", "2")
     assert one.returncode == two.returncode == 0, one.stderr + two.stderr
     assert one.stdout == two.stdout and one.stdout.count(b"\n") > 24
+
+
+def test_progress_inside_one_long_input_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import timeline.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "WINDOW", 200)  # the example is "long" now
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, "dump", "--example", "--format", "jsonl")
+    assert code == 0
+    updates = err.split("\r")[1:]
+    assert len(updates) >= 4  # one per window of 200 characters
+    assert all(u.startswith("timeline: <example>: ") and " M characters (" in u for u in updates)
+    assert updates[-1].startswith("timeline: <example>: 0.0 of 0.0 M characters")
+    assert err.endswith("\n")
+    # the output is the same as without windows
+    monkeypatch.setattr(cli_module, "WINDOW", 10**9)
+    assert run(capsys, "dump", "--example", "--format", "jsonl")[1] == out

@@ -122,6 +122,7 @@ def _process(job: _Job) -> ArticleResult | str:
                 options=Options(domain=domain),
                 document=doc.id,
                 undated=undated,
+                window=WINDOW,
                 progress=progress,
             )
         finally:
