@@ -287,7 +287,9 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "csv", "timeml", "timelinejs", "html"])
+@pytest.mark.parametrize(
+    "fmt", ["text", "json", "jsonl", "csv", "timeml", "timelinejs", "html", "ics"]
+)
 def test_one_bad_record_costs_only_itself(
     fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -301,8 +303,11 @@ def test_one_bad_record_costs_only_itself(
     # one line per failure: the date-less TimeML file warns once about its
     # creation time and once more because no dateline gives a date either
     assert len(lines) == len(bad) + 1, err
-    assert "Friday" in out  # the good article and the good feed line are written
-    assert "They met on Friday." in out or fmt in ("text", "timeml", "html", "timelinejs")
+    if fmt == "ics":
+        pytest.importorskip("icalendar")
+        assert out.count("BEGIN:VEVENT") == 2
+    else:  # the good article and the good feed line are written
+        assert "Talks were held on " in out and "They met on " in out
 
 
 def test_an_article_that_breaks_the_engine_costs_only_itself(
@@ -434,3 +439,14 @@ def test_progress_inside_one_long_input_on_a_terminal(
     # the output is the same as without windows
     monkeypatch.setattr(cli_module, "WINDOW", 10**9)
     assert run(capsys, "dump", "--example", "--format", "jsonl")[1] == out
+
+
+def test_a_missing_optional_package_is_one_line_and_no_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "icalendar", None)  # import fails
+    target = tmp_path / "out.ics"
+    code, out, err = run(capsys, "dump", "--example", "--format", "ics", "-o", str(target))
+    assert code == 1
+    assert err == "timeline: the ics format needs the icalendar package: pip install icalendar\n"
+    assert list(tmp_path.iterdir()) == []

@@ -320,16 +320,20 @@ def _cmd_dump(args: argparse.Namespace) -> int:
         (d, args.published, args.domain, args.undated, args.entity, show)
         for d in _documents(args, files, failed)
     )
-    with out:
-        progress = _Progress()
-        try:
-            results = _results(_outcomes(jobs, args.jobs), progress, failed)
-            if args.format in STREAMING:
-                _stream(out, results, args.format, color, failed)
-            else:
-                _whole(out, list(results), args.format, failed)
-        finally:
-            progress.close()
+    try:
+        with out:
+            progress = _Progress()
+            try:
+                results = _results(_outcomes(jobs, args.jobs), progress, failed)
+                if args.format in STREAMING:
+                    _stream(out, results, args.format, color, failed)
+                else:
+                    _whole(out, list(results), args.format, failed)
+            finally:
+                progress.close()
+    except ImportError as exc:  # a format's optional package is missing: nothing written
+        _warn(str(exc))
+        return 1
     return 1 if failed else 0
 
 
