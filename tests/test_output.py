@@ -219,11 +219,18 @@ def test_a_signal_removes_the_temporary_file(
     os.mkfifo(fifo)
     target = tmp_path / "out.jsonl"
     target.write_text("previous run\n")
+    # A shell's background job inherits SIGINT ignored, and Python keeps it so;
+    # the child puts Python's own handler back first.  (Not preexec_fn: a fork
+    # of a threaded pytest can deadlock before the exec.)
+    restore = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'timeline'; runpy.run_module('timeline', run_name='__main__')"
+    )
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "timeline",
+            "-c",
+            restore,
             "dump",
             str(fifo),
             "--published",
@@ -236,8 +243,6 @@ def test_a_signal_removes_the_temporary_file(
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        # A shell's background job inherits SIGINT ignored; the child must not.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from types import FrameType
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .io.article import ArticleResult
@@ -99,16 +99,26 @@ def _on_dateline(event: Event, dateline: Mention, text: str, iso: str) -> bool:
     return "\n" not in text[lo:hi] and "\r" not in text[lo:hi]
 
 
-# (document, --published, --domain, --undated, --entity, show progress)
-_Job = tuple[InputDoc, str | None, str, bool, str | None, bool]
+class _Piece(NamedTuple):
+    """One article already written in a streamed format (by the worker)."""
+
+    id: str
+    text: str
 
 
-def _process(job: _Job) -> ArticleResult | str:
+# (document, --published, --domain, --undated, --entity, show progress,
+# (format, colour) to render a streamed format in the worker, or None)
+_Job = tuple[InputDoc, str | None, str, bool, str | None, bool, tuple[str, bool] | None]
+
+
+def _process(job: _Job) -> ArticleResult | _Piece | str:
     """Build one article's timeline (runs in a worker with --jobs).
 
-    Returns the result, or the message of the failure (naming the input).
+    Returns the result (for a streamed format: the article's piece of the
+    output, which is much cheaper to send back from a worker than the
+    timeline), or the message of the failure (naming the input).
     """
-    doc, published, domain, undated, entity, show = job
+    doc, published, domain, undated, entity, show, rendering = job
     try:
         day, source = _published_for(doc, published)
     except _Failure as exc:
@@ -148,7 +158,14 @@ def _process(job: _Job) -> ArticleResult | str:
         raise
     except Exception as exc:  # one article that breaks the engine must not stop the run
         return f"{doc.id}: cannot process: {type(exc).__name__}: {exc}"
-    return ArticleResult(doc.id, day, source, doc.text, timeline, dateline)
+    result = ArticleResult(doc.id, day, source, doc.text, timeline, dateline)
+    if rendering is None:
+        return result
+    fmt, color = rendering
+    try:
+        return _Piece(doc.id, render_article(result, fmt, first=True, color=color))
+    except Exception as exc:  # one article that cannot be written costs only itself
+        return f"{doc.id}: cannot write as {fmt}: {type(exc).__name__}: {exc}"
 
 
 _MB = 1_000_000
@@ -239,7 +256,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _outcomes(jobs: Iterable[_Job], workers: int) -> Iterator[ArticleResult | str]:
+def _outcomes(jobs: Iterable[_Job], workers: int) -> Iterator[ArticleResult | _Piece | str]:
     """``_process`` of each job, in input order, with ``workers`` processes."""
     if workers <= 1:
         yield from map(_process, jobs)
@@ -316,8 +333,9 @@ def _cmd_dump(args: argparse.Namespace) -> int:
         and "NO_COLOR" not in os.environ
     )
     show = args.jobs == 1
+    rendering = (args.format, color) if args.format in STREAMING else None
     jobs = (
-        (d, args.published, args.domain, args.undated, args.entity, show)
+        (d, args.published, args.domain, args.undated, args.entity, show, rendering)
         for d in _documents(args, files, failed)
     )
     try:
@@ -338,8 +356,8 @@ def _cmd_dump(args: argparse.Namespace) -> int:
 
 
 def _results(
-    outcomes: Iterable[ArticleResult | str], progress: _Progress, failed: list[bool]
-) -> Iterator[ArticleResult]:
+    outcomes: Iterable[ArticleResult | _Piece | str], progress: _Progress, failed: list[bool]
+) -> Iterator[ArticleResult | _Piece]:
     for outcome in outcomes:
         progress.step()
         if isinstance(outcome, str):
@@ -350,25 +368,35 @@ def _results(
 
 
 def _stream(
-    out: Output, results: Iterable[ArticleResult], fmt: str, color: bool, failed: list[bool]
+    out: Output,
+    results: Iterable[ArticleResult | _Piece],
+    fmt: str,
+    color: bool,
+    failed: list[bool],
 ) -> None:
     """Write each article as it is ready."""
     out.write(render_head(fmt))
     first = True
     for r in results:
-        try:
-            piece = render_article(r, fmt, first=first, color=color)
-        except Exception as exc:  # one article that cannot be written costs only itself
-            _warn(f"{r.id}: cannot write as {fmt}: {type(exc).__name__}: {exc}")
-            failed.append(True)
-            continue
+        if isinstance(r, _Piece):  # written by the worker, as if first
+            piece = r.text if first or fmt != "text" else "\n" + r.text
+        else:
+            try:
+                piece = render_article(r, fmt, first=first, color=color)
+            except Exception as exc:  # one article that cannot be written costs only itself
+                _warn(f"{r.id}: cannot write as {fmt}: {type(exc).__name__}: {exc}")
+                failed.append(True)
+                continue
         out.write(piece)
         out.flush()
         first = False
 
 
-def _whole(out: Output, results: list[ArticleResult], fmt: str, failed: list[bool]) -> None:
+def _whole(
+    out: Output, outcomes: list[ArticleResult | _Piece], fmt: str, failed: list[bool]
+) -> None:
     """Write a format that needs every article first (one JSON document, a page ...)."""
+    results = [r for r in outcomes if isinstance(r, ArticleResult)]
     try:
         content = render(results, fmt)
     except ImportError:
