@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import random
+import stat
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -278,3 +282,150 @@ def test_inputs_feed_the_formats(tree: Path) -> None:
         results.append(ArticleResult(d.id, published, d.published_from or "option", d.text, t))
     out = render(results, "csv")
     assert out.count("\r\n") == 1 + sum(len(r.timeline) for r in results)
+
+
+# --------------------------------------------------------------------------
+# Issue #14: binary files, odd files in folders, TimeML and CAT
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF document"),
+        (b"PK\x03\x04\x14\x00\x00\x00", "ZIP archive"),
+        (b"\x7fELF\x02\x01\x01", "ELF executable"),
+        (b"Talks on Friday.\x00\x00\x00", "NUL bytes"),
+        (
+            bytes(random.Random(3).choices(range(128, 256), k=4000)),
+            "mostly undecodable bytes",
+        ),
+    ],
+)
+def test_binary_data_is_skipped_with_one_warning(tmp_path: Path, data: bytes, kind: str) -> None:
+    from timeline.io.inputs import Skipped, binary_kind
+
+    assert binary_kind(data) == kind
+    path = tmp_path / "blob.txt"
+    path.write_bytes(data)
+    for got in (read(str(path)), read("-", stdin=data), read(str(tmp_path))):
+        assert len(got) == 1 and isinstance(got[0], Skipped)
+        assert str(got[0]).endswith(f"skipped: binary data ({kind}), not text")
+
+
+def test_random_bytes_yield_no_invented_events(tmp_path: Path) -> None:
+    """Random bytes once read as text gave events such as "Q3" and "H2"."""
+    from timeline.cli import main
+
+    rng = random.Random(11)
+    path = tmp_path / "noise.bin"
+    path.write_bytes(bytes(rng.randrange(256) for _ in range(20_000)))
+    assert main(["dump", str(path), "--published", "2025-01-22", "--format", "jsonl"]) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caf\xe9 talks on Friday, na\xefve but fine.".encode("latin-1"),  # one bad byte a word
+        "Sm\u00f6rg\u00e5sbord, \u65e5\u672c, \u0645\u0631\u062d\u0628\u0627 on Friday.".encode(),
+        b"",
+    ],
+)
+def test_text_is_not_taken_for_binary(text: bytes) -> None:
+    from timeline.io.inputs import binary_kind
+
+    assert binary_kind(text) is None
+
+
+def test_odd_files_in_a_folder_are_never_opened(tmp_path: Path) -> None:
+    """A FIFO in a folder once hung the run forever: it must not even be opened."""
+    import socket
+    import subprocess
+
+    (tmp_path / "a.txt").write_text("Talks on Friday.")
+    os.mkfifo(tmp_path / "b.fifo")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "c.sock"))
+    (tmp_path / "d.link").symlink_to(tmp_path / "b.fifo")
+    if os.geteuid() == 0:
+        os.mknod(tmp_path / "e.dev", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+    try:
+        # In a child, so that a regression hangs one test (and fails it) rather than the run.
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from timeline.cli import main; sys.exit(main(sys.argv[1:]))",
+                "dump",
+                str(tmp_path),
+                "--published",
+                "2025-01-22",
+                "--format",
+                "csv",
+            ],
+            capture_output=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        sock.close()
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    rows = done.stdout.decode().splitlines()
+    assert len(rows) == 2 and rows[1].startswith(f"{tmp_path}/a.txt,")
+
+
+def test_a_fifo_named_on_the_command_line_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "feed"
+    os.mkfifo(fifo)
+
+    def writer() -> None:
+        with fifo.open("w") as fh:
+            fh.write("They met on Friday.")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    got = read(str(fifo))
+    thread.join(timeout=30)
+    assert [d.text for d in docs(got)] == ["They met on Friday."]
+
+
+TIMEML = (
+    '<?xml version="1.0"?>\n<TimeML>\n<DOCID>x</DOCID>\n'
+    '<DCT><TIMEX3 tid="t0" type="DATE" value="{dct}" temporalFunction="false" '
+    'functionInDocument="CREATION_TIME">{dct}</TIMEX3></DCT>\n'
+    '<TEXT>The talks <TIMEX3 tid="t1" type="DATE" value="2013-03-01">on Friday</TIMEX3>'
+    " went well.</TEXT>\n</TimeML>\n"
+)
+
+
+@pytest.mark.parametrize("name", ["doc.tml", "doc.xml", "doc.TML"])
+def test_timeml_files_give_their_text_and_creation_date(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(TIMEML.format(dct="2013-03-03"))
+    (doc,) = docs(read(str(path)))
+    assert doc.text.strip() == "The talks on Friday went well."
+    assert doc.published == dt.date(2013, 3, 3) and doc.published_from == "dct"
+
+
+def test_a_creation_time_that_is_no_date_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "doc.tml"
+    path.write_text(TIMEML.format(dct="03-02-2009"))
+    (doc,) = docs(read(str(path)))
+    assert doc.published is None
+    assert doc.warning is not None and doc.warning.startswith(f"{path}: creation time '03-02-2009'")
+
+
+def test_a_broken_timeml_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "doc.tml"
+    path.write_text("<TimeML><TEXT>never closed")
+    (err,) = errors(read(str(path)))
+    assert err.startswith(f"{path}") and "cannot read as TimeML or CAT" in err
+
+
+def test_an_xml_file_that_is_not_timeml_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_text("<rss><item>Talks on Friday.</item></rss>")
+    (doc,) = docs(read(str(path)))
+    assert "Talks on Friday." in doc.text and doc.published is None

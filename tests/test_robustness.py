@@ -10,6 +10,8 @@ import time
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import timeline
 from timeline.find import grammar, scan
@@ -307,3 +309,39 @@ def test_grouping_many_reports_of_one_event_grows_linearly() -> None:
         if ratio < 8.0:
             break
     assert min(ratios) < 8.0
+
+
+# --------------------------------------------------------------------------
+# Long texts window by window (issue #14)
+# --------------------------------------------------------------------------
+
+_FRAGMENTS = (
+    "Talks were held on Friday.",
+    "The minister said the deal would be signed next week.",
+    "Two days later, the boats sailed",
+    " at 3 p.m. ",
+    "In March, the council met again.",
+    "The treaty of 1919 ended the war; in 1920 the delegates went home.",
+    "Shares rose 3% in the third quarter, compared with the year-ago period.",
+    "Mr. Smith arrived on Jan. 5, 2025, and left the following day.",
+    '"We will open in two weeks," she said.',
+    "\n",
+    "\n\n",
+    " ",
+    "—",
+    "yesterday",
+)
+
+
+@given(
+    st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=40),
+    st.integers(min_value=1, max_value=400),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_windowed_build_equals_whole_build(parts: list[str], window: int, undated: bool) -> None:
+    from timeline.io.windows import build_windowed
+
+    text = "".join(parts)
+    got = build_windowed(text, "2025-01-22", document="d", undated=undated, window=window)
+    assert got == timeline.build(text, "2025-01-22", document="d", undated=undated)

@@ -9,10 +9,10 @@ import unicodedata
 
 import attrs
 
-from ..model import Event, Grain, Interval
+from ..model import Event, Grain, Interval, Mention
 from ..order.timeline import Timeline
 
-__all__ = ["UNDATED", "ArticleResult"]
+__all__ = ["UNDATED", "ArticleResult", "dateline_line"]
 
 
 @attrs.frozen
@@ -22,7 +22,10 @@ class ArticleResult:
     ``id`` names the document (a file path, a JSON Lines id, ``<example>``);
     ``published_from`` says where the publish date came from (``"option"``,
     ``"dateline"``, ``"html-metadata"`` or ``"jsonl"``); ``timeline`` is
-    ``timeline.build(text, published, document=id)``.
+    ``timeline.build(text, published, document=id)``.  When the publish
+    date was read from the article's dateline, ``dateline`` is the mention
+    it was read from (the reference of the other dates, not one of the
+    events) and :func:`dateline_line` its line; otherwise ``None``.
     """
 
     id: str
@@ -30,6 +33,17 @@ class ArticleResult:
     published_from: str
     text: str
     timeline: Timeline
+    dateline: Mention | None = None
+
+
+def dateline_line(result: ArticleResult) -> str | None:
+    """The line of the text that holds the dateline, stripped, or ``None``."""
+    if result.dateline is None:
+        return None
+    text, at = result.text, result.dateline.start
+    start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    ends = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+    return text[start : min(ends) if ends else len(text)].strip()
 
 
 def events_of(timeline: Timeline) -> list[Event]:

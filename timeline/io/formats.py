@@ -34,7 +34,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..model import Event, Grain, Mention
@@ -42,6 +42,7 @@ from .article import (
     MONTHS,
     POINT_GRAINS,
     ArticleResult,
+    dateline_line,
     event_id,
     events_of,
     fmt_day,
@@ -57,7 +58,18 @@ from .article import (
 from .html import render_html
 from .serialize import event_to_dict, mention_to_dict
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "JSONL_SCHEMA", "JSON_SCHEMA", "ArticleResult", "render"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "JSONL_SCHEMA",
+    "JSON_SCHEMA",
+    "STREAMING",
+    "ArticleResult",
+    "render",
+    "render_article",
+    "render_head",
+    "render_stream",
+]
 
 
 #: The names :func:`render` accepts, in the order the CLI lists them.
@@ -164,52 +176,55 @@ def _pad(text: str, width: int) -> str:
 
 
 def _render_text(results: Sequence[ArticleResult], *, color: bool) -> str:
+    return "\n".join(_text_block(r, color=color) for r in results)
+
+
+def _header(r: ArticleResult) -> str:
+    """``id  (published DATE, from SOURCE)``; a dateline is quoted after its source."""
+    line = dateline_line(r)
+    source = r.published_from
+    if line is not None:
+        source += f": {_clip(squash(line), _EVENT_WIDTH)}"
+    return f"{squash(r.id)}  (published {r.published.isoformat()}, from {source})"
+
+
+def _text_block(r: ArticleResult, *, color: bool) -> str:
+    """One article's table, ending with a line break."""
+
     def paint(kind: str, text: str) -> str:
         return f"{_ANSI[kind]}{text}{_RESET}" if color and text.strip() else text
 
-    blocks: list[str] = []
-    for r in results:
-        lines = [
-            paint(
-                "header",
-                f"{squash(r.id)}  (published {r.published.isoformat()}, from {r.published_from})",
-            )
-        ]
-        rows: list[tuple[str, str, str, str, str]] = []
-        for e in events_of(r.timeline):
-            trigger = squash(e.trigger) if e.trigger else ""
-            sentence = squash(e.text)
-            event = _clip((f"{trigger}: " if trigger else "") + sentence, _EVENT_WIDTH)
-            rest = event[len(trigger) :] if trigger else event
-            rows.append((e.when.value, grain_of(e), phrase_of(e), trigger, rest))
-        head = ("DATE", "GRAIN", "PHRASE", "EVENT")
-        widths = [
-            max([text_width(head[i])] + [text_width(row[i]) for row in rows]) for i in range(3)
-        ]
-        lines.append(
-            paint(
-                "columns",
-                "  "
-                + "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=False))
-                + "  EVENT",
-            )
+    lines = [paint("header", _header(r))]
+    rows: list[tuple[str, str, str, str, str]] = []
+    for e in events_of(r.timeline):
+        trigger = squash(e.trigger) if e.trigger else ""
+        sentence = squash(e.text)
+        event = _clip((f"{trigger}: " if trigger else "") + sentence, _EVENT_WIDTH)
+        rest = event[len(trigger) :] if trigger else event
+        rows.append((e.when.value, grain_of(e), phrase_of(e), trigger, rest))
+    head = ("DATE", "GRAIN", "PHRASE", "EVENT")
+    widths = [max([text_width(head[i])] + [text_width(row[i]) for row in rows]) for i in range(3)]
+    lines.append(
+        paint(
+            "columns",
+            "  " + "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=False)) + "  EVENT",
         )
-        for date, grain, phrase, trigger, rest in rows:
-            cells = [
-                paint("date", _pad(date, widths[0])),
-                paint("grain", _pad(grain, widths[1])),
-                paint("phrase", _pad(phrase, widths[2])),
-            ]
-            event = (paint("trigger", trigger) if trigger else "") + rest
-            lines.append(("  " + "  ".join(cells) + "  " + event).rstrip())
-        if not rows:
-            lines.append("  (no dated events)")
-        others = [m for m in r.timeline.mentions if m.interval is None]
-        if others:
-            listed = ", ".join(f"{squash(m.text)} = {m.value}" for m in others)
-            lines.append(paint("note", "  other expressions: " + listed))
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
+    )
+    for date, grain, phrase, trigger, rest in rows:
+        cells = [
+            paint("date", _pad(date, widths[0])),
+            paint("grain", _pad(grain, widths[1])),
+            paint("phrase", _pad(phrase, widths[2])),
+        ]
+        event = (paint("trigger", trigger) if trigger else "") + rest
+        lines.append(("  " + "  ".join(cells) + "  " + event).rstrip())
+    if not rows:
+        lines.append("  (no dated events)")
+    others = [m for m in r.timeline.mentions if m.interval is None]
+    if others:
+        listed = ", ".join(f"{squash(m.text)} = {m.value}" for m in others)
+        lines.append(paint("note", "  other expressions: " + listed))
+    return "\n".join(lines) + "\n"
 
 
 def document_to_dict(result: ArticleResult) -> dict[str, Any]:
@@ -229,47 +244,98 @@ def _render_json(results: Sequence[ArticleResult]) -> str:
 
 
 def _render_jsonl(results: Sequence[ArticleResult]) -> str:
+    return "".join(_jsonl_lines(r) for r in results)
+
+
+def _jsonl_lines(r: ArticleResult) -> str:
+    """One article's events, one JSON line each."""
     lines: list[str] = []
-    for r in results:
-        for e in r.timeline:
-            record = {
-                "schema": JSONL_SCHEMA,
-                "id": r.id,
-                "published": r.published.isoformat(),
-                **event_to_dict(e),
-            }
-            # The event's own "published" is its article's date too; the
-            # article's is authoritative (and never null).
-            record["published"] = r.published.isoformat()
-            lines.append(_json_line(record) + "\n")
+    for e in r.timeline:
+        record = {
+            "schema": JSONL_SCHEMA,
+            "id": r.id,
+            "published": r.published.isoformat(),
+            **event_to_dict(e),
+        }
+        # The event's own "published" is its article's date too; the
+        # article's is authoritative (and never null).
+        record["published"] = r.published.isoformat()
+        lines.append(_json_line(record) + "\n")
     return "".join(lines)
 
 
 def _render_csv(results: Sequence[ArticleResult]) -> str:
+    return _csv_rows([CSV_COLUMNS]) + "".join(_csv_article(r) for r in results)
+
+
+def _csv_rows(rows: Iterable[Sequence[str]]) -> str:
     out = io.StringIO()
     # The csv module's default dialect is RFC 4180: CRLF line ends, fields
     # quoted when they hold a comma, a quote or a line break, quotes doubled.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
-    for r in results:
-        for e in events_of(r.timeline):
-            interval = interval_of(e)
-            writer.writerow(
-                (
-                    r.id,
-                    r.published.isoformat(),
-                    e.when.value,
-                    grain_of(e),
-                    interval.start.isoformat(),
-                    interval.end.isoformat(),
-                    e.mention.text if e.mention is not None else "",
-                    e.when.type,
-                    e.trigger or "",
-                    e.tense,
-                    e.text,
-                )
-            )
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def _csv_article(r: ArticleResult) -> str:
+    """One article's rows."""
+    rows: list[tuple[str, ...]] = []
+    for e in events_of(r.timeline):
+        interval = interval_of(e)
+        rows.append(
+            (
+                r.id,
+                r.published.isoformat(),
+                e.when.value,
+                grain_of(e),
+                interval.start.isoformat(),
+                interval.end.isoformat(),
+                e.mention.text if e.mention is not None else "",
+                e.when.type,
+                e.trigger or "",
+                e.tense,
+                e.text,
+            )
+        )
+    return _csv_rows(rows)
+
+
+#: The formats :func:`render_stream` writes article by article.
+STREAMING = ("text", "jsonl", "csv")
+
+
+def render_head(fmt: str) -> str:
+    """What a streamed output starts with, before any article (the CSV header)."""
+    return _csv_rows([CSV_COLUMNS]) if fmt == "csv" else ""
+
+
+def render_article(result: ArticleResult, fmt: str, *, first: bool, color: bool = False) -> str:
+    """One article's piece of a streamed output (``first`` for the first one written)."""
+    if fmt == "text":
+        return ("" if first else "\n") + _text_block(result, color=color)
+    if fmt == "jsonl":
+        return _jsonl_lines(result)
+    if fmt == "csv":
+        return _csv_article(result)
+    raise ValueError(f"format {fmt!r} is not written article by article")
+
+
+def render_stream(
+    results: Iterable[ArticleResult], fmt: str, *, color: bool = False
+) -> Iterator[str]:
+    """The output of :func:`render` in pieces, one per article as it comes.
+
+    Only for the formats in :data:`STREAMING`; the pieces joined are exactly
+    ``render(list(results), fmt, color=color)``, but each article can be
+    written (and forgotten) before the next is read.
+    """
+    if fmt not in STREAMING:
+        raise ValueError(f"format {fmt!r} is not written article by article")
+    head = render_head(fmt)
+    if head:
+        yield head
+    for i, r in enumerate(results):
+        yield render_article(r, fmt, first=i == 0, color=color)
 
 
 # Characters XML 1.0 cannot carry, even as character references.

@@ -14,9 +14,18 @@ are still read, so one bad file never stops a run.
   ``htmldate`` (the optional extra ``news-timeline[html]``).
 * ``.jsonl``/``.ndjson`` files hold one article per line:
   ``{"id": ..., "text": ..., "published": "YYYY-MM-DD"}``.
+* ``.tml`` files, and ``.xml`` files whose root element is ``<TimeML>`` or
+  ``<Document>`` (CAT), are read with :func:`timeline.evaluation.timeml.read_document`:
+  their text, dated by their creation time (DCT).
 * Anything else is plain text, decoded as UTF-8 (a byte order mark is
   dropped); undecodable bytes become U+FFFD and the document carries a
   warning.
+* Binary data is skipped with a :class:`Skipped` in its place: a NUL byte, the
+  signature of a known binary format (PNG, PDF, ZIP, ELF ...), or mostly
+  undecodable bytes, in the first 64 KiB.
+* In a folder, only regular files (and links to them) are read: FIFOs,
+  sockets and devices are passed over without being opened.  Named on the
+  command line, a FIFO is read like a file.
 
 Plain-text inputs have no publish date here (``published`` is ``None``): the
 caller takes it from ``--published`` or from the article's dateline.
@@ -29,16 +38,27 @@ import fnmatch
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO
 
 import attrs
 
-__all__ = ["HTML_SUFFIXES", "JSONL_SUFFIXES", "InputDoc", "InputError", "iter_inputs"]
+__all__ = [
+    "HTML_SUFFIXES",
+    "JSONL_SUFFIXES",
+    "TIMEML_SUFFIXES",
+    "InputDoc",
+    "InputError",
+    "Skipped",
+    "binary_kind",
+    "iter_inputs",
+]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+TIMEML_SUFFIXES = (".tml", ".timeml")
 
 # htmldate would otherwise reject dates after the end of *today*, which makes
 # the result depend on the clock.  A fixed bound far ahead keeps runs
@@ -73,6 +93,10 @@ class InputDoc:
 
 class InputError(Exception):
     """An input that could not be read; the message starts with its name."""
+
+
+class Skipped(InputError):
+    """An input passed over on purpose (binary data); a warning, not a failure."""
 
 
 def iter_inputs(
@@ -130,8 +154,15 @@ def _walk(root: str, glob: str) -> tuple[list[str], list[str]]:
                 continue
             rel = (*parts, name)
             target = "/".join(rel) if "/" in glob else name
-            if fnmatch.fnmatchcase(target, glob):
-                found.append((rel, os.path.join(root, *rel)))
+            if not fnmatch.fnmatchcase(target, glob):
+                continue
+            path = os.path.join(root, *rel)
+            try:
+                regular = stat.S_ISREG(os.stat(path).st_mode)
+            except OSError:
+                regular = True  # a dangling link: reported when it is read
+            if regular:  # FIFOs, sockets and devices are never opened
+                found.append((rel, path))
     found.sort()
     return [path for _, path in found], sorted(problems)
 
@@ -158,7 +189,12 @@ def _from_file(path: str) -> Iterator[InputDoc | InputError]:
     except OSError as exc:
         yield InputError(f"{path}: cannot read: {exc.strerror or exc}")
         return
-    if lower.endswith(HTML_SUFFIXES):
+    kind = binary_kind(data)
+    if kind is not None:
+        yield Skipped(f"{path}: skipped: binary data ({kind}), not text")
+    elif lower.endswith(TIMEML_SUFFIXES) or (lower.endswith(".xml") and _TIMEML_SNIFF.match(data)):
+        yield _timeml(path)
+    elif lower.endswith(HTML_SUFFIXES):
         yield _html(path, data)
     else:
         yield from _from_bytes(path, data, sniff_jsonl=False)
@@ -168,13 +204,66 @@ def _from_bytes(
     name: str, data: bytes, *, sniff_jsonl: bool = True
 ) -> Iterator[InputDoc | InputError]:
     """A file or stdin whose kind is not known from a name: sniff the content."""
-    if _looks_like_html(data):
+    kind = binary_kind(data)
+    if kind is not None:
+        yield Skipped(f"{name}: skipped: binary data ({kind}), not text")
+    elif _looks_like_html(data):
         yield _html(name, data)
     elif sniff_jsonl and _looks_like_jsonl(data):
         yield from _jsonl(name, iter(data.splitlines(keepends=True)))
     else:
         text, warning = decode(data, name)
         yield InputDoc(name, text, None, None, warning)
+
+
+# Signatures of binary formats a folder of articles may hold by mistake.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"(\xb5/\xfd", "zstd data"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 (old Office) document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00asm", "WebAssembly module"),
+)
+_SAMPLE = 65_536
+# A sample is binary when more than this share of its characters cannot be
+# decoded as UTF-8 (Latin-1 prose has one bad byte per accented letter, far less).
+_UNDECODABLE_SHARE = 0.25
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What makes ``data`` binary rather than text, or ``None`` for text.
+
+    Looks at the first 64 KiB: a known binary signature, a NUL byte (text in
+    UTF-8 never holds one), or more than a quarter of undecodable bytes.
+    """
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    sample = data[:_SAMPLE]
+    if b"\x00" in sample:
+        return "NUL bytes"
+    if sample:
+        decoded = sample.decode("utf-8", errors="replace")
+        bad = decoded.count("\N{REPLACEMENT CHARACTER}")
+        if len(data) > _SAMPLE:
+            # A multi-byte character cut at the sample's end is not bad bytes.
+            cut = len(decoded) - len(decoded.rstrip("\N{REPLACEMENT CHARACTER}"))
+            bad -= min(cut, 3)
+        if bad > _UNDECODABLE_SHARE * max(1, len(decoded)):
+            return "mostly undecodable bytes"
+    return None
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -265,6 +354,37 @@ def _html(name: str, data: bytes) -> InputDoc | InputError:
         except ValueError:
             published = None
     return InputDoc(name, text, published, "html-metadata" if published else None)
+
+
+# --------------------------------------------------------------------------
+# TimeML and CAT
+# --------------------------------------------------------------------------
+
+_TIMEML_SNIFF = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:TimeML|Document)\b",
+    re.DOTALL,
+)
+
+
+def _timeml(path: str) -> InputDoc | InputError:
+    """A TimeML or CAT file: its text, dated by its creation time."""
+    from ..evaluation import timeml  # lazily: only runs that read TimeML pay for it
+
+    try:
+        doc = timeml.read_document(path)
+    except timeml.DocumentError as exc:
+        where = f"{path}:{exc.line}" if exc.line else path
+        return InputError(f"{where}: cannot read as TimeML or CAT: {exc.reason}")
+    except OSError as exc:
+        return InputError(f"{path}: cannot read: {exc.strerror or exc}")
+    dct = timeml.dct_argument(doc.dct)
+    if dct is None:
+        warning = (
+            f"{path}: creation time {doc.dct.strip()!r} is not a date (YYYY-MM-DD); "
+            "the publish date comes from --published or the dateline"
+        )
+        return InputDoc(path, doc.text, None, None, warning)
+    return InputDoc(path, doc.text, _dt.date.fromisoformat(dct[:10]), "dct")
 
 
 # --------------------------------------------------------------------------
