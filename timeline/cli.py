@@ -22,8 +22,8 @@ from types import FrameType
 from typing import Any, NamedTuple
 
 from . import __version__
+from .corpus import publish_date
 from .io.article import ArticleResult
-from .io.dateline import detect_published
 from .io.formats import FORMATS, STREAMING, render, render_article, render_head
 from .io.inputs import InputDoc, InputError, Skipped, iter_inputs
 from .io.output import Output, open_output
@@ -44,18 +44,15 @@ def example_text() -> str:
 
 
 def _published_for(doc: InputDoc, published: str | None) -> tuple[_dt.date, str]:
-    """The publish date: --published, then the source's own, then the dateline."""
-    if published is not None:
-        return parse_published(published).date(), "option"
-    if doc.published is not None:
-        return doc.published, doc.published_from or "source"
-    found = detect_published(doc.text)
+    """The publish date: --published, then the source's own, then the dateline
+    (the rule of :func:`timeline.corpus.publish_date`, which the corpus API shares)."""
+    found = publish_date(doc.text, doc.published, doc.published_from, published)
     if found is None:
         raise _Failure(
             f"{doc.id}: no publish date found in the opening lines; "
             "give one with --published YYYY-MM-DD"
         )
-    return found, "dateline"
+    return found
 
 
 class _Failure(Exception):
@@ -320,6 +317,8 @@ def _cmd_dump(args: argparse.Namespace) -> int:
         return 2
     if args.format == "semeval":
         return _dump_semeval(args, files)
+    if args.format == "parquet":
+        return _dump_parquet(args, files)
     try:
         out = open_output(args.output)
     except OSError as exc:
@@ -416,6 +415,38 @@ def _whole(
     out.write(content)
 
 
+def _dump_parquet(args: argparse.Namespace, files: list[str]) -> int:
+    """``--format parquet``: every article's events in one Parquet file (needs -o)."""
+    if not args.output:
+        print("timeline dump: --format parquet needs -o FILE", file=sys.stderr)
+        return 2
+    from .io.parquet import write_parquet
+
+    failed: list[bool] = []
+    jobs = (
+        (d, args.published, args.domain, args.undated, args.entity, args.jobs == 1, None)
+        for d in _documents(args, files, failed)
+    )
+    progress = _Progress()
+    try:
+        results = [
+            r
+            for r in _results(_outcomes(jobs, args.jobs), progress, failed)
+            if isinstance(r, ArticleResult)
+        ]
+    finally:
+        progress.close()
+    try:
+        write_parquet(results, args.output)
+    except ImportError as exc:  # pyarrow is missing: one line, nothing written
+        _warn(str(exc))
+        return 1
+    except OSError as exc:
+        _warn(f"{args.output}: cannot write: {exc.strerror or exc}")
+        return 1
+    return 1 if failed else 0
+
+
 def _dump_semeval(args: argparse.Namespace, files: list[str]) -> int:
     if not args.entity:
         print("timeline dump: --format semeval needs --entity NAME", file=sys.stderr)
@@ -438,6 +469,12 @@ def _dump_semeval(args: argparse.Namespace, files: list[str]) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     if args.timelines is not None:
+        if args.leave_one_out:
+            from .evaluation.semeval import leave_one_out_main
+
+            out, code = leave_one_out_main(args.timelines)
+            (sys.stdout if code == 0 else sys.stderr).write(out)
+            return code
         from .evaluation.semeval import eval_main
 
         out, code = eval_main(args.timelines, args.entity, fmt=args.format, output_dir=args.write)
@@ -453,14 +490,26 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     else:
         from .evaluation.tempeval import run_eval
 
+        if args.split == "test" and args.errors:
+            print(
+                "timeline eval: the test split is scored in aggregate only (no --errors)",
+                file=sys.stderr,
+            )
+            return 2
         domain = {"narratives": "narrative"}.get(args.domain, args.domain)
-        report, code = run_eval(
-            args.corpus,
-            domain=domain,
-            errors=args.errors,
-            fmt=args.format,
-            whole_text=args.whole_text,
-        )
+        try:
+            report, code = run_eval(
+                args.corpus,
+                domain=domain,
+                errors=args.errors,
+                fmt=args.format,
+                whole_text=args.whole_text,
+                split=args.split,
+                splits=args.splits,
+            )
+        except ValueError as exc:
+            print(f"timeline eval: {exc}", file=sys.stderr)
+            return 2
     report = report if report.endswith("\n") else report + "\n"
     if code == 2:  # no report, only the reason: an error
         if args.format == "json" and report.lstrip().startswith("{"):
@@ -519,10 +568,11 @@ def parser() -> argparse.ArgumentParser:
     )
     d.add_argument(
         "--format",
-        choices=[*FORMATS, "semeval"],
+        choices=[*FORMATS, "parquet", "semeval"],
         default="text",
         help="output format (default: text); text, jsonl and csv are written article by "
-        "article as each is ready",
+        "article as each is ready; parquet (needs -o and pyarrow) writes one file of every "
+        "article's events",
     )
     d.add_argument(
         "--glob", default="*", help="in folders, only files whose name matches (default: *)"
@@ -584,6 +634,21 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--entity", metavar="NAME", help="with --timelines: only this entity")
     e.add_argument("--write", metavar="DIR", help="with --timelines: also write our timelines here")
+    e.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="with --timelines: choose each setting on the other timelines and score it on "
+        "the held-out one",
+    )
+    e.add_argument(
+        "--split",
+        choices=["dev", "test"],
+        help="score only this split of the corpus, as bench/splits.toml fixes it (a corpus "
+        "it does not name is all dev); the test split is scored in aggregate only",
+    )
+    e.add_argument(
+        "--splits", metavar="FILE", help="with --split: the split file (default bench/splits.toml)"
+    )
     e.set_defaults(func=_cmd_eval)
     return p
 
