@@ -34,9 +34,9 @@ import time
 from pathlib import Path
 
 import timeline
-from timeline.evaluation.timeml import dct_argument, find_documents, read_document
 from timeline.io.article import ArticleResult
 from timeline.io.html import render_html, story_data
+from timeline.io.timeml import dct_argument, find_documents, read_document
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "te3-silver"

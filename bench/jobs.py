@@ -32,7 +32,7 @@ DEFAULT_CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 def feed(corpora: Path, out: Path) -> int:
     """Write the TE3-silver documents as JSON Lines; returns how many."""
     sys.path.insert(0, str(REPO_ROOT))
-    from timeline.evaluation import timeml
+    from timeline.io import timeml
 
     n = 0
     with out.open("w", encoding="utf-8") as fh:

@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from timeline.evaluation.timeml import find_documents  # noqa: E402
+from timeline.io.timeml import find_documents  # noqa: E402
 
 # corpus keys are paths relative to the corpora directory, as `timeline eval` is given them
 CORPORA = [

@@ -32,7 +32,7 @@ MB = 1_000_000
 def article(size: int, corpora: Path) -> bytes:
     """About ``size`` bytes of news text made of TE3-silver documents."""
     sys.path.insert(0, str(REPO_ROOT))
-    from timeline.evaluation import timeml
+    from timeline.io import timeml
 
     pieces: list[bytes] = []
     for path in timeml.find_documents(corpora / "te3-silver"):

@@ -50,7 +50,7 @@ Doc = tuple[str, str, str]
 
 
 def load(corpus: Path, limit: int | None) -> list[Doc]:
-    from timeline.evaluation.timeml import dct_argument, find_documents, read_document
+    from timeline.io.timeml import dct_argument, find_documents, read_document
 
     docs: list[Doc] = []
     for path in find_documents(corpus):

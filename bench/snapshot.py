@@ -39,7 +39,7 @@ FORMATS = ("text", "json", "jsonl", "csv", "timeml", "timelinejs", "ics", "html"
 
 def _reader() -> Any:
     try:
-        from timeline.evaluation import timeml as reader  # the staged layout
+        from timeline.io import timeml as reader  # the staged layout
     except ImportError:
         from timeline import evaluate as reader  # type: ignore[no-redef]  # the flat layout
     return reader

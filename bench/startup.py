@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fresh processes, median of {args.runs}:")
     for key in ("import", "first_extract", "first_build"):
         values = sorted(r[key] for r in runs)
-        print(f"  {key:14} {1000 * statistics.median(values):7.1f} ms  (min {1000 * values[0]:.1f})")
+        print(
+            f"  {key:14} {1000 * statistics.median(values):7.1f} ms  (min {1000 * values[0]:.1f})"
+        )
     first = statistics.median(r["first_extract"] for r in runs)
     print(f"first extract() under 300 ms: {'PASS' if first < 0.3 else 'FAIL'}")
     return 0

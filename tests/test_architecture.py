@@ -187,7 +187,7 @@ SAMPLES = [
 
 
 def _corpus_texts(limit: int) -> list[str]:
-    from timeline.evaluation.timeml import find_documents, read_document
+    from timeline.io.timeml import find_documents, read_document
 
     texts: list[str] = []
     for name in ("tbaq-cleaned", "wikiwars/timeml-syntime", "tweets-syntime-train"):

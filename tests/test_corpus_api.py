@@ -39,7 +39,7 @@ DATELINED = "WASHINGTON, March 3, 2021\n\nThe senators met on Friday and will vo
 def te3_sample(n: int = 200) -> tuple[tuple[str, str, str], ...]:
     """The first ``n`` te3-silver documents with a usable creation time, as
     ``(id, text, published)``; skips the test when the corpora are absent."""
-    from timeline.evaluation.timeml import dct_argument, find_documents, read_document
+    from timeline.io.timeml import dct_argument, find_documents, read_document
 
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpora/te3-silver is not present")

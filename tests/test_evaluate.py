@@ -15,7 +15,7 @@ from timeline.evaluation.tempeval import (
     run_eval,
     score,
 )
-from timeline.evaluation.timeml import (
+from timeline.io.timeml import (
     Document,
     DocumentError,
     Timex,

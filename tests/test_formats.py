@@ -341,7 +341,7 @@ def test_timeml_round_trip(corpus: list[ArticleResult]) -> None:
 def test_timeml_reads_back_with_evaluate(
     tmp_path: Path, example: ArticleResult, tricky: ArticleResult
 ) -> None:
-    from timeline.evaluation.timeml import read_timeml
+    from timeline.io.timeml import read_timeml
 
     for name, r in (("example", example), ("tricky", tricky)):
         path = tmp_path / f"{name}.tml"

@@ -239,7 +239,7 @@ def test_single_and_empty_pages() -> None:
 
 @pytest.mark.skipif(not TE3.is_dir(), reason="needs ../shared/corpora/te3-silver")
 def test_many_articles_stay_small() -> None:
-    from timeline.evaluation.timeml import dct_argument, find_documents, read_document
+    from timeline.io.timeml import dct_argument, find_documents, read_document
 
     results = []
     for path in find_documents(TE3)[:200]:

@@ -166,7 +166,9 @@ def test_order_does_not_depend_on_input_order(
     # and never drops an event: every DATE or TIME mention with an interval dates one
     dated = [e.mention for e in t if e.kind == "date" and e.mention is not None]
     assert sorted((m.start, m.end) for m in dated) == [
-        (m.start, m.end) for m in t.mentions if m.interval is not None and m.type in ("DATE", "TIME")
+        (m.start, m.end)
+        for m in t.mentions
+        if m.interval is not None and m.type in ("DATE", "TIME")
     ]
 
 

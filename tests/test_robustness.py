@@ -189,7 +189,7 @@ def test_prefixes_allow_every_match() -> None:
 def test_gated_scanner_matches_ungated_on_corpus(corpora: object) -> None:
     from pathlib import Path
 
-    from timeline.evaluation.timeml import find_documents, read_document
+    from timeline.io.timeml import find_documents, read_document
 
     g = grammar()
     master, ungated = g.regex, g.ungated

@@ -91,7 +91,7 @@ def test_offsets_stay_exact() -> None:
 
 
 def _corpus_documents(name: str) -> list[tuple[str, str, str]]:
-    from timeline.evaluation import timeml
+    from timeline.io import timeml
 
     root = CORPORA / name
     if not root.is_dir():

@@ -33,10 +33,12 @@ import itertools
 import math
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import attrs
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 from .api import build
 from .io.dateline import detect_published
@@ -320,6 +322,9 @@ def _pooled(
     chunksize: int,
 ) -> Iterator[Result]:
     pending: deque[tuple[list[tuple[Any, Document | Exception]], Future[Any] | None]] = deque()
+    # imported here: the CLI imports this module, and a serial run needs no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up)
     try:
 

@@ -11,7 +11,7 @@ and scores the output the way TempEval-3 (UzZaman et al., 2013) scored task A:
 * type and value *accuracy* are computed over the relaxed matches, and the
   type / value F1 is ``accuracy * relaxed F1`` (the TempEval-3 definition).
 
-The corpora are read by :mod:`timeline.evaluation.timeml`.
+The corpora are read by :mod:`timeline.io.timeml`.
 
 The engine is imported lazily (only by :func:`run_eval` when no extractor is
 given), so this module stays importable while the engine is being worked on.
@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .timeml import (
+from ..io.timeml import (
     Document,
     DocumentError,
     Timex,

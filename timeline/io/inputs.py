@@ -15,7 +15,7 @@ are still read, so one bad file never stops a run.
 * ``.jsonl``/``.ndjson`` files hold one article per line:
   ``{"id": ..., "text": ..., "published": "YYYY-MM-DD"}``.
 * ``.tml`` files, and ``.xml`` files whose root element is ``<TimeML>`` or
-  ``<Document>`` (CAT), are read with :func:`timeline.evaluation.timeml.read_document`:
+  ``<Document>`` (CAT), are read with :func:`timeline.io.timeml.read_document`:
   their text, dated by their creation time (DCT).
 * Anything else is plain text, decoded as UTF-8 (a byte order mark is
   dropped); undecodable bytes become U+FFFD and the document carries a
@@ -368,7 +368,7 @@ _TIMEML_SNIFF = re.compile(
 
 def _timeml(path: str) -> InputDoc | InputError:
     """A TimeML or CAT file: its text, dated by its creation time."""
-    from ..evaluation import timeml  # lazily: only runs that read TimeML pay for it
+    from . import timeml  # lazily: only runs that read TimeML pay for it
 
     try:
         doc = timeml.read_document(path)

@@ -111,7 +111,10 @@ def build_windowed(
     mentions = extract(text, published, options=options)
     day = parse_published(published).date()
     starts = [m.start for m in mentions]
+    # attach() numbers the date events first, then the lengths and frequencies
+    # that stand alone, then the reported ones: the same order here.
     dated: list[Event] = []
+    qualifiers: list[Event] = []
     reported: list[Event] = []
     for lo, hi in cuts(text, window):
         a, b = max(0, lo - margin), min(len(text), hi + margin)
@@ -125,10 +128,16 @@ def build_windowed(
             if not lo <= at + a < hi:
                 continue  # in the margin: another window's event
             mention = original[event.mention] if event.mention is not None else None
-            (dated if mention is not None else reported).append(_shifted(event, a, mention))
+            if mention is None:
+                group = reported
+            elif event.kind in ("duration", "frequency"):
+                group = qualifiers
+            else:
+                group = dated
+            group.append(_shifted(event, a, mention))
         if progress is not None:
             progress(hi, len(text))
-    events = [attrs.evolve(e, position=i) for i, e in enumerate([*dated, *reported])]
+    events = [attrs.evolve(e, position=i) for i, e in enumerate([*dated, *qualifiers, *reported])]
     return Timeline.from_events(events, mentions)
 
 
