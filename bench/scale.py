@@ -146,6 +146,7 @@ def spark(args: argparse.Namespace) -> Engine:
 
     import timeline.spark
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter
     t0 = time.perf_counter()
     session = (
         SparkSession.builder.master(f"local[{args.jobs}]")

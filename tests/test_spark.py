@@ -28,6 +28,9 @@ def spark() -> Iterator[Any]:
     """One local[2] session for the module: two Python workers at most."""
     from pyspark.sql import SparkSession
 
+    # The workers run this interpreter, whatever `python3` the PATH finds.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
     session = (
         SparkSession.builder.master("local[2]")
         .appName("timeline-tests")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 
 import pytest
 
@@ -34,3 +35,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"{item.path.name}: needs {missing} (pip install '{extra}')")
     if item.path.name == "spark.md" and not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         pytest.skip("spark.md: Spark needs a Java runtime")
+    if item.path.name == "spark.md":
+        # Spark's Python workers run this interpreter, whatever `python3` the PATH finds.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
