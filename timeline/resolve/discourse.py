@@ -347,27 +347,16 @@ def _open_weekday(x: object) -> bool:
 
 def _needs_tense(cand: Candidate) -> bool:
     """Whether the clause's tense can change this candidate's value: only
-    expressions that leave their direction open ("Friday", "in March")."""
+    expressions that leave their direction open ("Friday", "in March"), a
+    definite weekend, and "within" lengths ("in three weeks")."""
     x = cand.expr
     if isinstance(x, Offset) and x.within:
         return True
     if cand.direction is not None:
         return False
-    if isinstance(x, Weekday):
-        return x.shift is None
-    if isinstance(x, CalDate):
-        return x.year is None and x.month is not None and x.year_offset is None
-    if isinstance(x, Season | Holiday | WeekOfMonth):
-        return x.year is None
-    if isinstance(x, Period):
-        return _open_period(x)
-    if isinstance(x, Clock):
-        return isinstance(x.day, Weekday) and x.day.shift is None
     if isinstance(x, Shift):
         return x.definite and x.unit == "weekend"
-    if isinstance(x, Offset):
-        return x.within
-    return False
+    return _open_any(x)
 
 
 # --------------------------------------------------------------------------
