@@ -253,6 +253,10 @@ def run_throughput(
 
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
+    # Measure what an installed package costs: pip writes the .pyc files of
+    # a wheel, so the children may write theirs (the warm-up run does) even
+    # where the environment turns bytecode writing off.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     old = env.get("PYTHONPATH")
     env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + old if old else "")
     return env

@@ -45,6 +45,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "te3-silver"
 GOAL = 1.6  # two workers over serial, on a 2-core machine
 WARM_DOCS = 8
+DASK_PARTITIONS = 16
+# A Spark task costs tens of milliseconds of scheduling and Arrow plumbing
+# around the Python work, so Spark runs best with a few large tasks per core
+# (Spark's tuning guide says two or three); 16 tasks on local[2] measured
+# 1.5x serial where 4 measured 1.65-1.77x (docs/integrations/spark.md).
+SPARK_TASKS_PER_WORKER = 2
 
 Doc = tuple[str, str, str]
 
@@ -130,7 +136,8 @@ def dask(args: argparse.Namespace) -> Engine:
     client = distributed.Client(cluster)
 
     def run(docs: Sequence[Doc]) -> tuple[int, float]:
-        bag = db.from_sequence(as_dicts(docs), npartitions=min(args.partitions, len(docs)))
+        parts = args.partitions or DASK_PARTITIONS
+        bag = db.from_sequence(as_dicts(docs), npartitions=min(parts, len(docs)))
         return timed(lambda: len(timeline.dask.events(bag).compute()))
 
     def stop() -> None:
@@ -161,7 +168,8 @@ def spark(args: argparse.Namespace) -> Engine:
 
     def run(docs: Sequence[Doc]) -> tuple[int, float]:
         frame = session.createDataFrame(list(docs), "id string, text string, published string")
-        frame = frame.repartition(min(args.partitions, len(docs))).cache()
+        parts = args.partitions or SPARK_TASKS_PER_WORKER * args.jobs
+        frame = frame.repartition(min(parts, len(docs))).cache()
         frame.count()  # the input in memory before the clock starts
         result = timed(lambda: int(timeline.spark.events(frame).toArrow().num_rows))
         frame.unpersist()
@@ -227,7 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     p.add_argument("--limit", type=int, default=None, help="only the first N documents")
     p.add_argument("--jobs", type=int, default=2, help="workers for the parallel engines")
-    p.add_argument("--partitions", type=int, default=16, help="Dask and Spark partitions")
+    p.add_argument(
+        "--partitions",
+        type=int,
+        default=None,
+        help=f"Dask and Spark partitions (default: {DASK_PARTITIONS} for Dask, "
+        f"{SPARK_TASKS_PER_WORKER} per worker for Spark)",
+    )
     p.add_argument("--rounds", type=int, default=3, help="rounds of all engines (best counts)")
     p.add_argument("--skip", default="", help="engines to leave out, comma-separated")
     p.add_argument("--json", type=Path, help="also write the figures here")
@@ -235,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     skip = {s for s in args.skip.split(",") if s}
     if skip - set(ENGINES) or "serial" in skip:
         p.error(f"--skip takes {', '.join(e for e in ENGINES if e != 'serial')}")
-    if min(args.jobs, args.partitions, args.rounds, args.limit or 1) < 1:
+    if min(args.jobs, args.partitions or 1, args.rounds, args.limit or 1) < 1:
         p.error("--jobs, --partitions, --rounds and --limit must be at least 1")
     if not args.corpus.is_dir():
         print(f"scale: {args.corpus} is not present; skipped")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,11 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args(argv)
-    subprocess.run([sys.executable, "-c", "import timeline"], check=True)  # warm pycs
+    # an installed wheel has its .pyc files: let the children write theirs,
+    # even where the environment turns bytecode writing off
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-c", "import timeline"], check=True, env=env)  # warm pycs
     runs = [
         json.loads(
             subprocess.run(
-                [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True
+                [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, env=env
             ).stdout
         )
         for _ in range(args.runs)
