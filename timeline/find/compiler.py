@@ -624,7 +624,10 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
     # rules, tried next, decide) in fewer branches.
     groups: list[tuple[set[str], set[str]]] = []
     for word, after in sorted(followers.items()):
-        follow = {v for p in expand(after) if p for v in _variants(p)}
+        # The followers are matched in any case ("(?i:" below): one spelling
+        # each keeps the gate, which is compiled at every start, small.  A
+        # looser gate loses nothing; the rules decide.
+        follow = {p.lower() for p in expand(after) if p}
         for known, heads in groups:
             if len(known & follow) >= _SHARED * len(known | follow):
                 known |= follow
@@ -640,7 +643,7 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
     ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
     parts = [r"[0-9'’]"]
     for follow, heads in groups:
-        tail = r"[\s-]{1,3}(?:[0-9'’]|" + _trie(follow) + boundary + ")"
+        tail = r"[\s-]{1,3}(?:[0-9'’]|(?i:" + _trie(follow) + ")" + boundary + ")"
         if len({h[0].lower() for h in heads}) == 1 or len(tail) * len(heads) < _REPEATED:
             for h in heads:
                 ends.setdefault(h, set()).add(tail)
