@@ -145,10 +145,21 @@ class Discourse:
             and not (story and _planned(text, cand, value))
         ):
             new_story = value
-        # A period not yet begun ("through the third quarter of 1990") is a
-        # forecast: "the year-ago period" compares a reported one.
+        # A period not yet over ("through the third quarter of 1990", "into
+        # the fourth quarter" in October) is a forecast: "the year-ago
+        # period" compares a reported one, and results follow a period's end.
+        # An earlier one told after it is background ("after a flat second
+        # quarter" in a third-quarter report) and leaves it in force too.
         period = self.previous_period
-        if isinstance(cand.expr, Period) and value.interval.start <= published:
+        if (
+            isinstance(cand.expr, Period)
+            and value.interval.end <= published
+            and (
+                period is None
+                or period.interval is None
+                or value.interval.start >= period.interval.start
+            )
+        ):
             period = value
         return Discourse(previous=value, previous_period=period, story=new_story)
 

@@ -550,6 +550,11 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     return _unit(d, grain, cand.mod), prov
 
 
+def _year_back_within(when: _dt.datetime, start: _dt.datetime, end: _dt.datetime) -> bool:
+    """Whether ``when`` lies in the period ``start``-``end`` moved a year back."""
+    return start.replace(year=start.year - 1) <= when < end.replace(year=end.year - 1)
+
+
 def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     """ "the same period last year", "the 1988 quarter": the period just
     reported on (a quarter or half), moved to the year named or a year back;
@@ -564,8 +569,21 @@ def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         or prev.interval is None
         or not (
             reported.interval.start <= prev.interval.start < reported.interval.end
-            # a forecast in between leaves the reported period in force
+            # a forecast in between (a date ahead, a quarter not over)
+            # leaves the reported period in force
             or prev.interval.start.date() > pub
+            or (prev.grain in (Grain.QUARTER, Grain.HALF) and prev.interval.end.date() > pub)
+            # and so does the comparison just made ("up 39% from a year
+            # earlier. In the 1988 period, ...")
+            or _year_back_within(
+                prev.interval.start, reported.interval.start, reported.interval.end
+            )
+            # and so does an earlier quarter told as background ("after a
+            # flat second quarter")
+            or (
+                prev.grain in (Grain.QUARTER, Grain.HALF)
+                and prev.interval.start < reported.interval.start
+            )
         )
     ):
         reported = None
