@@ -103,6 +103,8 @@ class Discourse:
     #: dates ("In March, ...") are read against it.  Dates derived from it do
     #: not move it, so one wrong guess cannot drift on.
     story: TimeValue | None = None
+    #: The last mention told was a span of months to date ("the nine months").
+    year_to_date: bool = False
 
     def context(
         self, published: _dt.datetime, tense: str | None, story: bool, year_hint: int | None
@@ -115,6 +117,7 @@ class Discourse:
             previous_period=self.previous_period,
             story=self.story if story else None,
             year_hint=year_hint,
+            year_to_date=self.year_to_date,
         )
 
     def told(
@@ -127,6 +130,12 @@ class Discourse:
         story: bool,
     ) -> Discourse:
         """The state after ``cand`` resolved to ``value``."""
+        if _YEAR_TO_DATE.fullmatch(text, cand.start, cand.end) and value.type == "DURATION":
+            return attrs.evolve(self, year_to_date=True)
+        if self.year_to_date:
+            return attrs.evolve(self, year_to_date=False).told(
+                text, cand, value, why, published, story
+            )
         if (
             value.interval is None
             or value.type not in ("DATE", "TIME")
@@ -163,6 +172,13 @@ class Discourse:
             period = value
         return Discourse(previous=value, previous_period=period, story=new_story)
 
+
+# "the nine months", "the first nine months", "the latest 10 months": the
+# months of a year to date, as results news reports them.
+_YEAR_TO_DATE = re.compile(
+    r"[Tt]he[ \t]{1,3}(?:(?:first|latest)[ \t]{1,3})?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])[ \t]{1,3}months"
+)
 
 _DIGRESSION_YEARS = 20
 
