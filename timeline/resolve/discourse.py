@@ -132,6 +132,14 @@ class Discourse:
         """The state after ``cand`` resolved to ``value``."""
         if _YEAR_TO_DATE.fullmatch(text, cand.start, cand.end) and value.type == "DURATION":
             return attrs.evolve(self, year_to_date=True)
+        if (
+            self.previous is not None
+            and self.previous.grain in (Grain.QUARTER, Grain.HALF)
+            and _PERIOD_ENDED.search(text, max(0, cand.start - 40), cand.start)
+        ):
+            # "the quarter ended Sept. 30": the day names the period's end,
+            # and what follows ("a year earlier") still speaks of the period
+            return self
         if self.year_to_date:
             return attrs.evolve(self, year_to_date=False).told(
                 text, cand, value, why, published, story
@@ -172,6 +180,11 @@ class Discourse:
             period = value
         return Discourse(previous=value, previous_period=period, story=new_story)
 
+
+# A period named by its last day: "the quarter ended Sept. 30".
+_PERIOD_ENDED = re.compile(
+    r"(?:quarter|period|half)[ \t]{1,3}(?:that[ \t]{1,3})?end(?:ed|ing|s)[ \t]{1,3}(?:on[ \t]{1,3})?\Z"
+)
 
 # "the nine months", "the first nine months", "the latest 10 months": the
 # months of a year to date, as results news reports them.
