@@ -549,6 +549,11 @@ def _op_year(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     year, short = _year(g["year"] or "")
     if g.get("era"):
         return E.CalDate(-year, None), None
+    period = norm(g.get("period") or "")
+    if period:
+        # "the 1988 period": the period just reported on, in that year (the
+        # whole year when no quarter or half has been reported)
+        return E.Period("Q" if period == "quarter" else "P", None, year, anaphoric=True), None
     return E.CalDate(year, None, short_year=short), None
 
 

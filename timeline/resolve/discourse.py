@@ -103,6 +103,8 @@ class Discourse:
     #: dates ("In March, ...") are read against it.  Dates derived from it do
     #: not move it, so one wrong guess cannot drift on.
     story: TimeValue | None = None
+    #: The last mention told was a span of months to date ("the nine months").
+    year_to_date: bool = False
 
     def context(
         self, published: _dt.datetime, tense: str | None, story: bool, year_hint: int | None
@@ -115,6 +117,7 @@ class Discourse:
             previous_period=self.previous_period,
             story=self.story if story else None,
             year_hint=year_hint,
+            year_to_date=self.year_to_date,
         )
 
     def told(
@@ -127,6 +130,20 @@ class Discourse:
         story: bool,
     ) -> Discourse:
         """The state after ``cand`` resolved to ``value``."""
+        if _YEAR_TO_DATE.fullmatch(text, cand.start, cand.end) and value.type == "DURATION":
+            return attrs.evolve(self, year_to_date=True)
+        if (
+            self.previous is not None
+            and self.previous.grain in (Grain.QUARTER, Grain.HALF)
+            and _PERIOD_ENDED.search(text, max(0, cand.start - 40), cand.start)
+        ):
+            # "the quarter ended Sept. 30": the day names the period's end,
+            # and what follows ("a year earlier") still speaks of the period
+            return self
+        if self.year_to_date:
+            return attrs.evolve(self, year_to_date=False).told(
+                text, cand, value, why, published, story
+            )
         if (
             value.interval is None
             or value.type not in ("DATE", "TIME")
@@ -145,13 +162,36 @@ class Discourse:
             and not (story and _planned(text, cand, value))
         ):
             new_story = value
-        # A period not yet begun ("through the third quarter of 1990") is a
-        # forecast: "the year-ago period" compares a reported one.
+        # A period not yet over ("through the third quarter of 1990", "into
+        # the fourth quarter" in October) is a forecast: "the year-ago
+        # period" compares a reported one, and results follow a period's end.
+        # An earlier one told after it is background ("after a flat second
+        # quarter" in a third-quarter report) and leaves it in force too.
         period = self.previous_period
-        if isinstance(cand.expr, Period) and value.interval.start <= published:
+        if (
+            isinstance(cand.expr, Period)
+            and value.interval.end <= published
+            and (
+                period is None
+                or period.interval is None
+                or value.interval.start >= period.interval.start
+            )
+        ):
             period = value
         return Discourse(previous=value, previous_period=period, story=new_story)
 
+
+# A period named by its last day: "the quarter ended Sept. 30".
+_PERIOD_ENDED = re.compile(
+    r"(?:quarter|period|half)[ \t]{1,3}(?:that[ \t]{1,3})?end(?:ed|ing|s)[ \t]{1,3}(?:on[ \t]{1,3})?\Z"
+)
+
+# "the nine months", "the first nine months", "the latest 10 months": the
+# months of a year to date, as results news reports them.
+_YEAR_TO_DATE = re.compile(
+    r"[Tt]he[ \t]{1,3}(?:(?:first|latest)[ \t]{1,3})?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])[ \t]{1,3}months"
+)
 
 _DIGRESSION_YEARS = 20
 

@@ -86,6 +86,9 @@ class Context:
     year_hint: int | None = None
     # The last quarter or half the text named, for "the quarter".
     previous_period: TimeValue | None = None
+    # The last mention was a span of months to date ("For the nine months,
+    # ..."): "a year earlier" compares that span, a part of the year before.
+    year_to_date: bool = False
 
 
 Resolved = tuple[TimeValue, Provenance]
@@ -333,6 +336,22 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
         and prev is not None
         and prev.grain in (Grain.QUARTER, Grain.HALF)
     )
+    if (
+        ctx.year_to_date
+        and grain is Grain.YEAR
+        and n == 1
+        and x.sign < 0
+        and (x.anaphoric or results_news)
+    ):
+        # "For the nine months, net fell, compared with a year earlier": the
+        # nine months of the year before, which TIMEX3 writes as that year
+        if prev is not None and prev.interval is not None:
+            year, kind, kind_value = prev.interval.start.year, "previous", prev.value
+        else:
+            year, kind, kind_value = ctx.published.year, "published", None
+        return _unit(_dt.date(year - 1, 1, 1), Grain.YEAR, cand.mod), _prov(
+            cand, kind, kind_value, -1, "year-to-date"
+        )
     if results_news and ctx.previous_period is not None:
         # compare with the quarter the report is about, not with a date
         # derived from it ("a year ago" after "the third quarter")
@@ -550,6 +569,11 @@ def _r_caldate(cand: Candidate, x: E.CalDate, ctx: Context) -> Resolved | None:
     return _unit(d, grain, cand.mod), prov
 
 
+def _year_back_within(when: _dt.datetime, start: _dt.datetime, end: _dt.datetime) -> bool:
+    """Whether ``when`` lies in the period ``start``-``end`` moved a year back."""
+    return start.replace(year=start.year - 1) <= when < end.replace(year=end.year - 1)
+
+
 def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     """ "the same period last year", "the 1988 quarter": the period just
     reported on (a quarter or half), moved to the year named or a year back;
@@ -557,6 +581,12 @@ def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
     pub = ctx.published.date()
     reported = ctx.previous_period
     prev = ctx.previous
+    if ctx.year_to_date and x.year is None and x.year_offset == -1:
+        # "For the nine months, ... In the year-earlier period, ...": the
+        # same months of the year before
+        base = reported.interval.start.year if reported and reported.interval else pub.year
+        d = _dt.date(base - 1, 1, 1)
+        return _unit(d, Grain.YEAR, cand.mod), _prov(cand, "published", None, -1, "year-to-date")
     if (
         reported is None
         or reported.interval is None
@@ -564,8 +594,21 @@ def _r_comparable(cand: Candidate, x: E.Period, ctx: Context) -> Resolved:
         or prev.interval is None
         or not (
             reported.interval.start <= prev.interval.start < reported.interval.end
-            # a forecast in between leaves the reported period in force
+            # a forecast in between (a date ahead, a quarter not over)
+            # leaves the reported period in force
             or prev.interval.start.date() > pub
+            or (prev.grain in (Grain.QUARTER, Grain.HALF) and prev.interval.end.date() > pub)
+            # and so does the comparison just made ("up 39% from a year
+            # earlier. In the 1988 period, ...")
+            or _year_back_within(
+                prev.interval.start, reported.interval.start, reported.interval.end
+            )
+            # and so does an earlier quarter told as background ("after a
+            # flat second quarter")
+            or (
+                prev.grain in (Grain.QUARTER, Grain.HALF)
+                and prev.interval.start < reported.interval.start
+            )
         )
     ):
         reported = None

@@ -312,8 +312,10 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         and (w in IRREGULAR_PAST or w.endswith("ed"))
     ):
         return FUTURE  # "an event to be held on October 12"
-    if prev in ("be", "to", "being"):
-        return None  # "is expected to be published": the tense lies further out
+    if prev in ("be", "to", "being", "get", "gets", "getting"):
+        # "is expected to be published", "is going to start getting beat
+        # up": a passive, whose tense lies further out
+        return None
     if w in IRREGULAR_PAST:
         return PAST
     if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST:
