@@ -48,6 +48,11 @@ def scan(
         start, end = m.span()
         if rule.span_group is not None and m.group(rule.span_group) is not None:
             start, end = m.span(rule.span_group)
+        # "#Friday", "#Christmas", "#10yrs": a hashtag is a label on the post,
+        # not a phrase of its sentences (a clock time, "#720pm", still tells
+        # when the post was written).
+        if start and text[start - 1] == "#" and rule.op != "clock":
+            continue
         # "the third-quarter results", "the two-week strike": before a
         # hyphenated compound adjective, the article belongs to the noun.
         if rule.op in ("duration", "quarter") and ARTICLE_COMPOUND.fullmatch(text, start, end):
