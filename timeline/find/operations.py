@@ -816,6 +816,49 @@ def _op_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Duration(duration_value(n, unit)), None
 
 
+def _op_compound_duration(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    """ "1 hour 26 minutes", "14 years, nine months": one length in several
+    units, each smaller than the one before (the pattern allows only those)."""
+    parts: list[tuple[float, str]] = []
+    for num_key, unit_key in (("num", "unit"), ("num2", "unit2"), ("num3", "unit3")):
+        unit_word = next(
+            (
+                g[k]
+                for k in (unit_key, unit_key + "w", unit_key + "d", unit_key + "h", unit_key + "m")
+                if g.get(k)
+            ),
+            None,
+        )
+        if unit_word is None:
+            break
+        num_word = next(
+            (
+                g[k]
+                for k in (num_key, num_key + "w", num_key + "d", num_key + "h", num_key + "m")
+                if g.get(k)
+            ),
+            None,
+        )
+        n = number(num_word, t)
+        unit = t["units"].get(norm(unit_word))
+        if n is None or unit is None or n != int(n) or (parts and n == 0):
+            return None  # "a few hours 30 minutes", "1.5 hours 20 minutes"
+        parts.append((n, str(unit)))
+    if len(parts) < 2 or parts[0][0] == 0:
+        return None
+    if parts[0][1] == "week":
+        parts = [(n * 7, "day") if unit == "week" else (n, unit) for n, unit in parts]
+        parts = [(sum(n for n, _ in parts), "day")]  # "three weeks and two days": P23D
+    date_part = time_part = ""
+    for n, unit in parts:
+        is_time, code, _factor = _UNIT_CODES[unit]
+        if is_time:
+            time_part += f"{int(n)}{code}"
+        else:
+            date_part += f"{int(n)}{code}"
+    return E.Duration("P" + date_part + ("T" + time_part if time_part else "")), None
+
+
 def _op_ref(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     key = norm(g["ref"] or "")
     value = t["refs"].get(key) or t["modal_refs"].get(key) or t["narrative_refs"][key]
@@ -844,6 +887,7 @@ OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "spoken_year": _op_spoken_year,
     "set": _op_set,
     "duration": _op_duration,
+    "compound_duration": _op_compound_duration,
     "ref": _op_ref,
 }
 
