@@ -92,6 +92,8 @@ def number(text: str | None, tables: Tables) -> float | None:
     if text is None:
         return None
     t = norm(text)
+    if t == "1/2":
+        return 0.5  # "1/2 day"
     if t and t[0].isdigit():
         whole, half, rest = t.partition(" 1/2")
         return float(whole.replace(",", "")) + (0.5 if half and not rest else 0.0)
