@@ -241,10 +241,56 @@ def _op_clock(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.Clock(hour, minute, day), None
 
 
+# A weekday named just before, and what joins it to the next: "Mon and",
+# "every Monday, Wednesday and", "friday night or".  Every quantifier is
+# bounded; the search runs over a short window before the candidate.
+_WD_WORD = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
+)
+_WEEKDAY_LIST_BEFORE = re.compile(
+    rf"(?i)(?<![a-z])(?:(?P<every>every|each|on)\s{{1,3}})?(?P<head>{_WD_WORD})"
+    rf"(?:\s{{1,3}}(?:morning|afternoon|evening|night)s?)?"
+    rf"(?:\s{{0,2}}[,&]\s{{0,2}}{_WD_WORD}){{0,5}}"
+    rf"\s{{0,2}}(?:,\s{{0,2}}(?:and|or)|,|&|and|or)\s{{1,2}}\Z"
+)
+
+
+_VERB_ABBRS = frozenset(("sat", "wed", "sun"))
+
+
+def _weekday_list(text: str, start: int) -> re.Match[str] | None:
+    """The list of weekdays that the candidate at ``start`` continues, if any
+    ("sat", "wed" and "sun" in lower case begin none unless "on" or "every"
+    comes first: "the students sat and wed")."""
+    m = _WEEKDAY_LIST_BEFORE.search(text, max(0, start - 72), start)
+    if m is not None and m.group("head").rstrip(".") in _VERB_ABBRS and not m.group("every"):
+        return None
+    return m
+
+
 def _op_weekday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     shift, _anaphoric = _rel(g, t)
     pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
-    return E.Weekday(_weekday(g["wd"] or "", t), shift, pod), (shift if shift in (-1, 1) else None)
+    wd = _weekday(g["wd"] or "", t)
+    if shift is None:
+        listed = _weekday_list(text, start)
+        if listed is not None and norm(listed.group("every") or "") in ("every", "each"):
+            # "every Monday and Thursday": each day of the list recurs
+            every = norm(listed.group("every"))
+            return E.SetExpr(
+                f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""),
+                "EACH" if every == "each" else "EVERY",
+            ), None
+    return E.Weekday(wd, shift, pod), (shift if shift in (-1, 1) else None)
+
+
+def _op_weekday_in_list(g: Groups, t: Tables, text: str, start: int) -> OpResult:
+    """ "Mon and tues", "every mon, wed, thur", "friday night or sat": a short
+    weekday name is a day when it continues a list of weekdays."""
+    if _weekday_list(text, start) is None:
+        return None
+    return _op_weekday(g, t, text, start)
 
 
 _RELDAYS = {
@@ -872,6 +918,7 @@ OPS: dict[str, Callable[[Groups, Tables, str, int], OpResult]] = {
     "holiday": _op_holiday,
     "clock": _op_clock,
     "weekday": _op_weekday,
+    "weekday_in_list": _op_weekday_in_list,
     "relday": _op_relday,
     "shift": _op_shift,
     "month": _op_month,
