@@ -763,6 +763,8 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("month"):
         return E.SetExpr(f"XXXX-{_month(g['month'] or '', t):02d}", quant), None
     unit = norm(g["unit"] or "")
+    if unit == "weekend":
+        return E.SetExpr("XXXX-WXX-WE", quant), None  # "every weekend"
     if unit in t["seasons"]:
         return E.SetExpr(f"XXXX-{t['seasons'][unit]}", quant), None
     value = _SET_UNITS[unit]
