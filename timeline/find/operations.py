@@ -204,9 +204,12 @@ def _op_holiday(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     key = t["holidays"][norm(g["holiday"] or "")]
     year = _int(g, "year")
     shift, _ = _rel(g, t)
+    pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
     if "-" in key:
         mm, dd = key.split("-")
-        return E.CalDate(year, int(mm), int(dd)), shift
+        return E.CalDate(year, int(mm), int(dd), part_of_day=pod), shift
+    if pod is not None:
+        return None  # "Easter morning": a computed holiday takes no part of day here
     return E.Holiday(key, year, shift), shift
 
 
