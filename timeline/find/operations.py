@@ -757,6 +757,10 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("wdpl"):
         wd = _weekday(norm(g["wdpl"] or "")[:-1], t)
         return E.SetExpr(f"XXXX-WXX-{wd}", None), None
+    if g.get("podpl"):
+        wd = _weekday(g["wd"] or "", t)
+        pod = t["parts_of_day"][norm(g["podpl"] or "")[:-1]]
+        return E.SetExpr(f"XXXX-WXX-{wd}T{pod}", None), None
     every = norm(g.get("every") or "")
     quant = "EACH" if every in ("each", "per") else "EVERY"
     if g.get("wd"):
