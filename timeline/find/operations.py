@@ -340,6 +340,8 @@ _UNIT_ALIASES = {
     "calendar year": "year",
     "yr": "year",
     "wk": "week",
+    "wknd": "weekend",
+    "wkend": "weekend",
     "mth": "month",
     "morning": "day",
     "afternoon": "day",
