@@ -749,6 +749,16 @@ def _is_paper(adv: str, text: str, start: int, t: Tables) -> bool:
     return text.endswith("the ", max(0, start - 4), start) and text[end : end + 1] in (",", ".")
 
 
+_SET_ABBRS = {
+    "min": "minute",
+    "hr": "hour",
+    "wk": "week",
+    "mth": "month",
+    "yr": "year",
+    "nite": "night",
+}
+
+
 def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("adv"):
         adv = g["adv"] or ""
@@ -765,6 +775,10 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
         return E.SetExpr(f"XXXX-WXX-{wd}T{pod}", None), None
     every = norm(g.get("every") or "")
     quant = "EACH" if every in ("each", "per") else "EVERY"
+    if g.get("hour"):
+        # "every night at 10pm": the clock time of every day
+        hour = int(g["hour"] or 0) % 12 + (12 if norm(g["ampm"] or "").startswith("p") else 0)
+        return E.SetExpr(f"XXXX-XX-XXT{hour:02d}:{int(g.get('minute') or 0):02d}", quant), None
     if g.get("wd"):
         wd = _weekday(g["wd"] or "", t)
         pod = t["parts_of_day"].get(norm(g["pod"] or "")) if g.get("pod") else None
@@ -772,6 +786,7 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     if g.get("month"):
         return E.SetExpr(f"XXXX-{_month(g['month'] or '', t):02d}", quant), None
     unit = norm(g["unit"] or "")
+    unit = _SET_ABBRS.get(unit, unit)  # "every min", "every nite"
     if unit == "weekend":
         return E.SetExpr("XXXX-WXX-WE", quant), None  # "every weekend"
     if unit in t["seasons"]:
