@@ -302,7 +302,16 @@ def deadline_date(text: str, cand: Candidate, tense: str | None, story: bool) ->
         or (tense == PAST and not _PERFECT_BEFORE.search(text, max(0, cand.start - 80), cand.start))
     ):
         return None
+    if _WILL_BEFORE.search(text, max(0, cand.start - 80), cand.start):
+        # "will remain in the region until January": ahead, not the last one
+        return attrs.evolve(cand, direction=1)
     return attrs.evolve(cand, lean=1)
+
+
+# "will" (or "shall") earlier in the same sentence.
+_WILL_BEFORE = re.compile(
+    r"\b(?:will|shall)(?:\s{1,3}not)?\s[^.;:!?\n]{0,70}\Z|['’]ll\s[^.;:!?\n]{0,70}\Z"
+)
 
 
 def fronted_day(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
