@@ -42,7 +42,8 @@ _CUT = re.compile(
 # president and chief executive in March").
 _SOFT_WORDS = frozenset({"and", "but"})
 
-_FUTURE_WORDS = frozenset("will 'll shall won't".split())
+# "gonna", "wanna": informal "going to", "want to"
+_FUTURE_WORDS = frozenset("will 'll shall won't gonna wanna".split())
 _FUTURE_PHRASES = (
     ("going", "to"),
     ("expected", "to"),
@@ -56,6 +57,14 @@ _FUTURE_PHRASES = (
     ("intends", "to"),
     ("aims", "to"),
     ("hopes", "to"),
+    ("hope", "to"),
+    ("hoping", "to"),
+    ("intend", "to"),
+    ("aim", "to"),
+    ("expect", "to"),
+    ("expects", "to"),
+    ("want", "to"),
+    ("wants", "to"),
     ("is", "to"),
     ("are", "to"),
 )
