@@ -311,6 +311,10 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
     if w in _PRESENT_AUX:
         if nxt in ("expected", "scheduled", "due", "set", "going", "slated", "to"):
             return FUTURE
+        if not month and w != "does" and w != "do" and len(nxt) > 5 and nxt.endswith("ing"):
+            # "is flying out on Sunday", "are meeting on Friday": a present
+            # progressive with a day is an arrangement ahead
+            return FUTURE
         return PRESENT
     if prev in ("is", "are", "am") and (w in IRREGULAR_PAST or w.endswith("ed")):
         return PRESENT  # "the case is heard": a present passive
