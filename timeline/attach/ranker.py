@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 
 from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
+from .words import LazyLows, Lowered
 
 __all__ = [
     "Model",
@@ -302,6 +303,7 @@ class Model:
         self.held_out = dict(held_out or {})  # corpus -> its held-out figure, as measured
         self.arbiter = arbiter  # the (stage, confidence) cells where the heuristic wins
         self._own_cache: dict[tuple[str, bool, bool], tuple[float, str, float, float]] = {}
+        self._around_cache: dict[str, tuple[float, str, float, float, float, float]] = {}
 
     def _own(self, raw: str, first: bool, verb: bool) -> tuple[float, str, float, float]:
         """The weights of the features a word carries whatever its neighbours,
@@ -329,26 +331,82 @@ class Model:
             self._own_cache[key] = hit
         return hit
 
-    def event(self, words: Sequence[tuple[int, str]], i: int, verb: bool) -> float:
-        """The probability that word ``i`` names an event.
+    def _around(self, word: str) -> tuple[float, str, float, float, float, float]:
+        """The weights of the features a lower-cased word gives its neighbours,
+        cached per word: as the previous word ("p=", its class, "pc="), as
+        the one before that ("p2=") and as the next ("n=", "nc=")."""
+        hit = self._around_cache.get(word)
+        if hit is None:
+            get = self.tagger.get
+            c = _cls(word)
+            hit = (
+                get("p=" + word, 0.0),
+                c,
+                get("pc=" + c, 0.0),
+                get("p2=" + c, 0.0),
+                get("n=" + word, 0.0),
+                get("nc=" + c, 0.0),
+            )
+            if len(self._around_cache) >= 100_000:
+                self._around_cache.clear()  # bounded, for long-running processes
+            self._around_cache[word] = hit
+        return hit
+
+    def event(
+        self,
+        words: Sequence[tuple[int, str]],
+        i: int,
+        verb: bool,
+        lows: Lowered | None = None,
+    ) -> float:
+        """The probability that word ``i`` names an event (see :meth:`events`).
+
+        ``lows``, the words lower-cased, saves lowering them again."""
+        return self.events(words, [i], [verb], lows)[0]
+
+    def events(
+        self,
+        words: Sequence[tuple[int, str]],
+        indices: Sequence[int],
+        verbs: Sequence[bool],
+        lows: Lowered | None = None,
+    ) -> list[float]:
+        """The probability that each word ``indices[k]`` names an event, given
+        whether it reads as a verb (``verbs[k]``).
 
         The same sum, in the same order, as over :func:`token_features`; the
-        word's own features come from a cache."""
+        word's own features and those of its neighbours come from caches.
+        ``lows``, the words lower-cased, saves lowering them again."""
+        if lows is None:
+            lows = LazyLows(words)
         get = self.tagger.get
-        s, w, verb_weight, verb_suffix_weight = self._own(words[i][1], i == 0, verb)
-        prev = words[i - 1][1].lower() if i else "<s>"
-        prev2 = words[i - 2][1].lower() if i > 1 else "<s>"
-        nxt = words[i + 1][1].lower() if i + 1 < len(words) else "</s>"
-        prev_cls = _cls(prev)
-        s += get("p=" + prev, 0.0)
-        s += get("pc=" + prev_cls, 0.0)
-        s += get("p2=" + _cls(prev2), 0.0)
-        s += get("n=" + nxt, 0.0)
-        s += get("nc=" + _cls(nxt), 0.0)
-        s += get(f"pw={prev_cls}|{w}", 0.0)
-        s += verb_weight
-        s += verb_suffix_weight
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+        own_get, own = self._own_cache.get, self._own
+        around_get, around = self._around_cache.get, self._around
+        exp = math.exp
+        last = len(words) - 1
+        out: list[float] = []
+        for i, verb in zip(indices, verbs, strict=True):
+            raw = words[i][1]
+            first = i == 0
+            s, w, verb_weight, verb_suffix_weight = own_get((raw, first, verb)) or own(
+                raw, first, verb
+            )
+            word = lows[i - 1] if i else "<s>"
+            p, prev_cls, pc, _, _, _ = around_get(word) or around(word)
+            word = lows[i - 2] if i > 1 else "<s>"
+            p2 = (around_get(word) or around(word))[3]
+            word = lows[i + 1] if i < last else "</s>"
+            _, _, _, _, n, nc = around_get(word) or around(word)
+            s += p
+            s += pc
+            s += p2
+            s += n
+            s += nc
+            s += get(f"pw={prev_cls}|{w}", 0.0)
+            s += verb_weight
+            s += verb_suffix_weight
+            out.append(1.0 / (1.0 + exp(-max(-30.0, min(30.0, s)))))
+        return out
 
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
         """The ranker's score of each candidate."""

@@ -8,6 +8,8 @@ around each date, so it stays linear in the length of the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 from ..resolve.tense import IRREGULAR_PAST
 from .lexicon import AUXILIARIES, DETERMINERS
@@ -15,6 +17,8 @@ from .lexicon import AUXILIARIES, DETERMINERS
 __all__ = [
     "EVENT_NOUNS",
     "WORD",
+    "LazyLows",
+    "Lowered",
     "is_event_noun",
     "is_verb",
     "sentence_bounds",
@@ -132,15 +136,39 @@ def word_spans(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in WORD.finditer(text, start, end)]
 
 
-def is_verb(words: list[tuple[int, str]], i: int) -> bool:
-    w = words[i][1].lower()
-    prev = words[i - 1][1].lower() if i else ""
+class Lowered(Protocol):
+    """The lower-cased words of a word list, by index: a ``list[str]`` made
+    once per text, or :class:`LazyLows`, which lowers a word when it is read."""
+
+    def __getitem__(self, i: int, /) -> str: ...
+
+
+class LazyLows:
+    """A word list's lower-cased words, lowered as they are read."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: Sequence[tuple[int, str]]) -> None:
+        self.words = words
+
+    def __getitem__(self, i: int) -> str:
+        return self.words[i][1].lower()
+
+
+def is_verb(words: Sequence[tuple[int, str]], i: int, lows: Lowered | None = None) -> bool:
+    """Whether word ``i`` reads as a verb.  ``lows``, the words lower-cased
+    (``lows[k] == words[k][1].lower()``), saves lowering them again."""
+    if lows is None:
+        lows = LazyLows(words)
+    w = lows[i]
+    prev = lows[i - 1] if i else ""
     if w in AUXILIARIES:
         # "had sales of $154 million": a main verb when no verb follows it
         j = i + 1
-        while j < len(words) and words[j][1].lower() in _ADVERBS:
+        n = len(words)
+        while j < n and lows[j] in _ADVERBS:
             j += 1  # "had just ended"
-        nxt = words[j][1].lower() if j < len(words) else ""
+        nxt = lows[j] if j < n else ""
         return w in ("had", "has", "have") and not (
             nxt.endswith(("ed", "ing"))
             or nxt in IRREGULAR_PAST
@@ -155,14 +183,13 @@ def is_verb(words: list[tuple[int, str]], i: int) -> bool:
         return False  # "a retired diplomat", "the planned merger"
     if w in IRREGULAR_PAST or w in _PARTICIPLES:
         return True
-    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS and words[i][1][:1].islower():
+    lower = words[i][1][:1].islower()
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS and lower:
         return True
-    if len(w) > 5 and w.endswith("ing") and w not in _NOT_ING and words[i][1][:1].islower():
+    if len(w) > 5 and w.endswith("ing") and w not in _NOT_ING and lower:
         return True  # "bidding $1.9 billion", "closing unchanged", "arriving in 1966"
     # base forms after a modal, "to" or "did": "will meet", "to divest"
-    return words[i][1][:1].islower() and (
-        prev in _MODALS or prev in ("to", "did", "didn't", "not", "n't")
-    )
+    return lower and (prev in _MODALS or prev in ("to", "did", "didn't", "not", "n't"))
 
 
 def is_event_noun(words: list[tuple[int, str]], i: int) -> bool:
