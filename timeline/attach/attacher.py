@@ -92,6 +92,11 @@ class Tagging:
             p = self._events[i] = self.model.event(self.words, i, self.verb(i), self.lows)
         return p
 
+    def verbs(self, indices: Sequence[int]) -> list[bool]:
+        """:meth:`verb` of each word of ``indices``."""
+        known, verb = self._verbs, self.verb
+        return [known[i] if i in known else verb(i) for i in indices]
+
     def events(self, indices: Sequence[int]) -> list[float]:
         """:meth:`event` of each word of ``indices``, the new ones tagged together."""
         known = self._events
@@ -174,10 +179,11 @@ def staged_candidates(
         mention.end,
         mention.type,
         events,
-        [tagging.verb(i) for i in window],
+        tagging.verbs(window),
         h,
         keep,
         stage,
+        lows=[tagging.lows[i] for i in window],
     )
     chosen = [words[window[k]] for k in keep]
     return chosen, feats, (keep.index(h) if h in keep else None), stage

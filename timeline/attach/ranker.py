@@ -131,6 +131,38 @@ def _fine(d: int) -> str:
     return _distance(d, 6, (10, 15))
 
 
+# "c" and whether a comma, and a clause boundary, lie between a word and the date
+_COMMA_CUT = (("c00", "c01"), ("c10", "c11"))
+
+
+# The first eight features of a candidate, which depend only on its signed
+# distance, its tagger bin, whether it reads as a verb and the event words in
+# between: cached (the distances of a sentence's words are few), with the
+# coarse distance first.
+_HEAD: dict[tuple[int, int, bool, int], tuple[str, ...]] = {}
+
+
+def _head(d: int, ev: int, verb: bool, kk: int) -> tuple[str, ...]:
+    side = "L" if d < 0 else "R"
+    co = _coarse(d)
+    v = "v" if verb else "n"
+    head = (
+        co,
+        "b",
+        "d" + _fine(d),
+        f"e{ev}",
+        f"e{ev}|{co}",
+        f"{v}|{co}",
+        f"{v}|e{ev}",
+        f"k{kk}|{side}",
+        f"k{kk}|{v}|e{ev}",
+    )
+    if len(_HEAD) >= 100_000:
+        _HEAD.clear()  # bounded, whatever distances callers give
+    _HEAD[(d, ev, verb, kk)] = head
+    return head
+
+
 def features(
     text: str,
     words: Sequence[tuple[int, str]],
@@ -143,6 +175,7 @@ def features(
     heuristic: int | None,
     keep: Sequence[int],
     stage: str = "",
+    lows: Sequence[str] | None = None,
 ) -> list[list[str]]:
     """Sparse features for each candidate word.
 
@@ -154,9 +187,11 @@ def features(
     (only its suffixes and closed classes), so that what is learned carries
     beyond the training corpora's vocabulary.
     Features are made for the words in ``keep`` only, in that order; the
-    others still count as words in between.
+    others still count as words in between.  ``lows``, the words
+    lower-cased, saves lowering them again.
     """
-    lows = [w.lower() for _, w in words]
+    if lows is None:
+        lows = [w.lower() for _, w in words]
     evs = [min(int(p * 7), 6) for p in events]
 
     # comma and clause boundaries between each word and the date, gathered
@@ -167,18 +202,26 @@ def features(
     seen_comma = seen_cut = False
     edge = mention_start
     for i in range(n - 1, -1, -1):
+        if seen_comma and seen_cut:
+            comma[: i + 1] = cut[: i + 1] = [True] * (i + 1)  # both seen: so for all beyond
+            break
         gap = text[words[i][0] + len(words[i][1]) : edge]
-        seen_comma = seen_comma or "," in gap
-        seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
+        if gap != " ":  # the usual gap, that holds neither
+            seen_comma = seen_comma or "," in gap
+            seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
         comma[i], cut[i] = seen_comma, seen_cut
         seen_cut = seen_cut or lows[i] in _CUT_WORDS
         edge = words[i][0]
     seen_comma = seen_cut = False
     edge = mention_end
     for i in range(n, len(words)):
+        if seen_comma and seen_cut:
+            comma[i:] = cut[i:] = [True] * (len(words) - i)
+            break
         gap = text[edge : words[i][0]]
-        seen_comma = seen_comma or "," in gap
-        seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
+        if gap != " ":
+            seen_comma = seen_comma or "," in gap
+            seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
         comma[i], cut[i] = seen_comma, seen_cut
         seen_cut = seen_cut or lows[i] in _CUT_WORDS
         edge = words[i][0] + len(words[i][1])
@@ -217,34 +260,31 @@ def features(
         preps[i] = k
         if lows[i] in _PREPOSITIONS:
             k += 1
+    head_get = _HEAD.get
     for i in keep:
-        o, raw = words[i]
+        raw = words[i][1]
         w = lows[i]
         d = i - n if i < n else i - n + 1
         side = "L" if d < 0 else "R"
-        co = _coarse(d)
         ev = evs[i]
-        v = "v" if verbs[i] else "n"
+        verb = verbs[i]
+        v = "v" if verb else "n"
         kk = min(left_count[i] if i < n else right_count[i], 3)
-        prev = lows[i - 1] if i > 0 else ""
-        nxt = lows[i + 1] if i + 1 < len(lows) else ""
+        head = head_get((d, ev, verb, kk)) or _head(d, ev, verb, kk)
+        co = head[0]
+        prev_cls = _cls(lows[i - 1] if i > 0 else "")
+        c = _COMMA_CUT[comma[i]][cut[i]]
+        s3 = w[-3:]
         f = [
-            "b",
-            "d" + _fine(d),
-            f"e{ev}",
-            f"e{ev}|{co}",
-            f"{v}|{co}",
-            f"{v}|e{ev}",
-            f"k{kk}|{side}",
-            f"k{kk}|{v}|e{ev}",
-            "s3=" + w[-3:],
-            f"s3={w[-3:]}|{side}",
+            *head[1:],
+            "s3=" + s3,
+            f"s3={s3}|{side}",
             "s2=" + w[-2:],
-            "p=" + _cls(prev),
-            "n=" + _cls(nxt),
-            f"p={_cls(prev)}|{v}",
-            f"c{int(comma[i])}{int(cut[i])}|{side}",
-            f"c{int(comma[i])}{int(cut[i])}|{co}",
+            "p=" + prev_cls,
+            "n=" + _cls(lows[i + 1] if i + 1 < len(lows) else ""),
+            f"p={prev_cls}|{v}",
+            f"{c}|{side}",
+            f"{c}|{co}",
             f"t={mention_type}|{co}",
             f"pp={prep}|{co}",
             f"pp={prep}|{v}|{side}",
