@@ -163,7 +163,12 @@ def staged_candidates(
     right = list(range(after, min(hi, after + _REACH)))
     window = left + right
     pick, stage = heuristic_choice(text, mention)
-    h = next((k for k, i in enumerate(window) if pick is not None and words[i][0] == pick[0]), None)
+    h = None
+    if pick is not None:
+        # the window's word at the pick's offset (offsets are distinct)
+        j = bisect.bisect_left(tagging.offsets, pick[0])
+        if j < len(words) and words[j][0] == pick[0] and j in window:
+            h = window.index(j)
     events = tagging.events(window)
     nl = len(left)
     keep_left = [k for k in range(nl - 1, -1, -1) if events[k] >= FLOOR or k == h][:PER_SIDE]

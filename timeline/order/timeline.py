@@ -57,6 +57,8 @@ def participants(event: Event) -> frozenset[str]:
 def _group(raw: Sequence[Event]) -> list[Event]:
     """Group reports of the same event from different documents: same date
     value, same trigger lemma and at least one shared participant."""
+    if len({e.document for e in raw}) < 2:
+        return list(raw)  # only reports from different documents are grouped
     buckets: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(raw):
         if e.trigger:
@@ -130,7 +132,8 @@ class Timeline:
         unique: dict[tuple[Any, ...], Event] = {}
         for e in events:
             unique.setdefault(_raw_key(e), e)
-        reports = tuple(sorted(unique.values(), key=_raw_key))
+        # the keys are distinct, so sorting by them alone orders as sorting the events by them
+        reports = tuple(unique[k] for k in sorted(unique))
         grouped = tuple(sorted(_group(reports), key=order_key))
         seen: dict[Mention, None] = {}
         for m in mentions:
