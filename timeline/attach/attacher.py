@@ -102,9 +102,14 @@ class Tagging:
         known = self._events
         todo = [i for i in indices if i not in known]
         if todo:
-            verb = self.verb
-            tags = self.model.events(self.words, todo, [verb(i) for i in todo], self.lows)
-            known.update(zip(todo, tags, strict=True))
+            words, lows, verbs = self.words, self.lows, self._verbs
+            flags: list[bool] = []
+            for i in todo:
+                v = verbs.get(i)
+                if v is None:
+                    v = verbs[i] = is_verb(words, i, lows)
+                flags.append(v)
+            known.update(zip(todo, self.model.events(words, todo, flags, lows), strict=True))
         return [known[i] for i in indices]
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:

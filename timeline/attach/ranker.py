@@ -231,35 +231,40 @@ def features(
     after_mark = "poss" if tail in ("'s", "’s") else ("comma" if tail[:1] == "," else "x")
     opening = "open" if n == 0 or text[words[n - 1][0] : mention_start].count(",") else "mid"
     out: list[list[str]] = []
-    # how many event-like words lie between each candidate and the date
-    left_count = [0] * len(words)
-    k = 0
-    for i in range(n - 1, -1, -1):
-        left_count[i] = k
-        if events[i] >= 0.5:
-            k += 1
-    right_count = [0] * len(words)
-    k = 0
-    for i in range(n, len(words)):
-        right_count[i] = k
-        if events[i] >= 0.5:
-            k += 1
-    # the nearest event-like word on each side
-    near_left = next((i for i in range(n - 1, -1, -1) if events[i] >= 0.5), None)
-    near_right = next((i for i in range(n, len(words)) if events[i] >= 0.5), None)
-    reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in REPORTING_VERBS), None)
-    first_verb = next((i for i in range(len(words)) if verbs[i] and events[i] >= 0.5), None)
+    # for each word: how many event-like words, and how many prepositions, lie
+    # between it and the date (the preposition just before the date is not
+    # counted); the nearest event-like word on each side, and the nearest
+    # reporting verb on the left
+    between = [0] * len(words)
     preps = [0] * len(words)
-    k = 0
-    for i in range(n - 2, -1, -1):
-        preps[i] = k
-        if lows[i] in _PREPOSITIONS:
+    near_left: int | None = None
+    reporting_left: int | None = None
+    k = p = 0
+    for i in range(n - 1, -1, -1):
+        between[i] = k
+        if events[i] >= 0.5:
+            if near_left is None:
+                near_left = i
             k += 1
-    k = 0
+        low = lows[i]
+        if reporting_left is None and low in REPORTING_VERBS:
+            reporting_left = i
+        if i < n - 1:
+            preps[i] = p
+            if low in _PREPOSITIONS:
+                p += 1
+    near_right: int | None = None
+    k = p = 0
     for i in range(n, len(words)):
-        preps[i] = k
-        if lows[i] in _PREPOSITIONS:
+        between[i] = k
+        if events[i] >= 0.5:
+            if near_right is None:
+                near_right = i
             k += 1
+        preps[i] = p
+        if lows[i] in _PREPOSITIONS:
+            p += 1
+    first_verb = next((i for i in range(len(words)) if verbs[i] and events[i] >= 0.5), None)
     head_get = _HEAD.get
     for i in keep:
         raw = words[i][1]
@@ -269,7 +274,7 @@ def features(
         ev = evs[i]
         verb = verbs[i]
         v = "v" if verb else "n"
-        kk = min(left_count[i] if i < n else right_count[i], 3)
+        kk = min(between[i], 3)
         head = head_get((d, ev, verb, kk)) or _head(d, ev, verb, kk)
         co = head[0]
         prev_cls = _cls(lows[i - 1] if i > 0 else "")
@@ -445,7 +450,10 @@ class Model:
             s += get(f"pw={prev_cls}|{w}", 0.0)
             s += verb_weight
             s += verb_suffix_weight
-            out.append(1.0 / (1.0 + exp(-max(-30.0, min(30.0, s)))))
+            # max(-30.0, min(30.0, s)), without the calls
+            s = s if s < 30.0 else 30.0
+            s = s if s > -30.0 else -30.0
+            out.append(1.0 / (1.0 + exp(-s)))
         return out
 
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:

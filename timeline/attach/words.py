@@ -60,12 +60,13 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = 400) -> tuple[
     """The sentence holding ``text[start:end]``, at most ``reach`` characters away."""
     lo = max(0, start - reach)
     left = lo
-    for m in _SENTENCE_END.finditer(text, lo, min(len(text), start + 4)):
-        if m.end() > start:
+    # the last sentence end before the date that is no abbreviation's dot (the
+    # matches come in order, so those ending by ``start`` come first)
+    ends = list(_SENTENCE_END.finditer(text, lo, min(len(text), start + 4)))
+    for m in reversed(ends):
+        if m.end() <= start and not _is_abbreviation(text, m.start()):
+            left = m.end()
             break
-        if _is_abbreviation(text, m.start()):
-            continue
-        left = m.end()
     hi = min(len(text), end + reach)
     right = hi
     for m in _SENTENCE_END.finditer(text, end, hi):
