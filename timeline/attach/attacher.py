@@ -112,6 +112,21 @@ class Tagging:
             known.update(zip(todo, self.model.events(words, todo, flags, lows), strict=True))
         return [known[i] for i in indices]
 
+    def spans(self, start: int, end: int) -> list[tuple[int, str]]:
+        """:func:`.words.word_spans` of ``text[start:end]``: the text's own
+        words there, unless a word crosses either end (then the words of
+        the span alone, as ``word_spans`` finds them)."""
+        offsets, words = self.offsets, self.words
+        lo = bisect.bisect_left(offsets, start)
+        hi = bisect.bisect_left(offsets, end, lo)
+        # between two words there are no letters, so where no word crosses
+        # ``start`` a scan from there finds the text's next words
+        if (lo == 0 or offsets[lo - 1] + len(words[lo - 1][1]) <= start) and (
+            hi == lo or offsets[hi - 1] + len(words[hi - 1][1]) <= end
+        ):
+            return words[lo:hi]
+        return word_spans(self.text, start, end)
+
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """:func:`.words.sentence_bounds` of ``text[start:end]``, cached."""
         key = (start, end)
@@ -167,7 +182,7 @@ def staged_candidates(
     left = [i for i in left if words[i][0] + len(words[i][1]) <= mention.start][-_REACH:]
     right = list(range(after, min(hi, after + _REACH)))
     window = left + right
-    pick, stage = heuristic_choice(text, mention)
+    pick, stage = heuristic_choice(text, mention, tagging)
     h = None
     if pick is not None:
         # the window's word at the pick's offset (offsets are distinct)

@@ -1,0 +1,106 @@
+"""The attach stage's shortcuts give what the plain computations give: the
+Tagging's word slices and cached sentences, the batched tagger, the
+pre-lowered verb test and the backwards sentence scan."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.attach import ranker
+from timeline.attach.attacher import Tagging
+from timeline.attach.words import (
+    _SENTENCE_END,
+    _is_abbreviation,
+    is_verb,
+    sentence_bounds,
+    word_spans,
+)
+
+# texts made of the pieces that matter: words (some long, some capitalised,
+# some with apostrophes and hyphens), spaces, sentence ends and other marks
+_PIECES = st.sampled_from(
+    [
+        "the",
+        "The",
+        "said",
+        "had",
+        "just",
+        "ended",
+        "talks",
+        "Mr.",
+        "U.S.",
+        "a" * 40,
+        "don't",
+        "well-known",
+        "’s",
+        " ",
+        "  ",
+        ". ",
+        ".\n\n",
+        "? ",
+        ", ",
+        "; ",
+        " - ",
+        "1999",
+        "(",
+        ")",
+        '"',
+        "é",
+    ]
+)
+TEXTS = st.lists(_PIECES, max_size=60).map("".join)
+
+
+@settings(max_examples=300)
+@given(TEXTS, st.data())
+def test_spans_are_the_words_of_the_span(text: str, data: st.DataObject) -> None:
+    tagging = Tagging(text, ranker.load())
+    start = data.draw(st.integers(0, len(text) + 2))
+    end = data.draw(st.integers(0, len(text) + 2))
+    assert tagging.spans(start, end) == word_spans(text, start, end)
+
+
+@settings(max_examples=300)
+@given(TEXTS, st.data())
+def test_cached_sentences_and_verbs_are_the_plain_ones(text: str, data: st.DataObject) -> None:
+    tagging = Tagging(text, ranker.load())
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    for _ in range(2):  # the first time computes, the second reads the cache
+        assert tagging.sentence(start, end) == sentence_bounds(text, start, end)
+    words = tagging.words
+    for i in range(len(words)):
+        assert tagging.verb(i) == is_verb(words, i) == is_verb(words, i, tagging.lows)
+
+
+@settings(max_examples=200)
+@given(TEXTS)
+def test_batched_tags_are_one_by_one_tags(text: str) -> None:
+    model = ranker.load()
+    batched = Tagging(text, model)
+    indices = list(range(len(batched.words)))[::-1]
+    tags = batched.events(indices)
+    for i, p in zip(indices, tags, strict=True):
+        verb = is_verb(batched.words, i)
+        assert p == model.event(batched.words, i, verb)
+
+
+def _left_bound(text: str, start: int, reach: int = 400) -> int:
+    """The left sentence bound as first written: a forward scan."""
+    lo = max(0, start - reach)
+    left = lo
+    for m in _SENTENCE_END.finditer(text, lo, min(len(text), start + 4)):
+        if m.end() > start:
+            break
+        if _is_abbreviation(text, m.start()):
+            continue
+        left = m.end()
+    return left
+
+
+@settings(max_examples=300)
+@given(TEXTS, st.data())
+def test_backwards_scan_finds_the_forward_scans_bound(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    assert sentence_bounds(text, start, start)[0] == _left_bound(text, start)
