@@ -104,3 +104,27 @@ def _left_bound(text: str, start: int, reach: int = 400) -> int:
 def test_backwards_scan_finds_the_forward_scans_bound(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text)))
     assert sentence_bounds(text, start, start)[0] == _left_bound(text, start)
+
+
+@settings(max_examples=300)
+@given(st.lists(_PIECES, min_size=8, max_size=60).map("".join), st.data())
+def test_features_of_some_candidates_are_theirs_among_all(text: str, data: st.DataObject) -> None:
+    """The scans stop at the farthest candidate: what they gather for each
+    candidate is what a scan of the whole window gathers."""
+    tagging = Tagging(text, ranker.load())
+    words = tagging.words
+    if not words:
+        return
+    cut = data.draw(st.integers(0, len(words) - 1))  # the date sits after word ``cut - 1``
+    start = words[cut][0]
+    end = start + len(words[cut][1])
+    window = [i for i in range(len(words)) if i != cut]
+    events = tagging.events(window)
+    verbs = tagging.verbs(window)
+    every = list(range(len(window)))
+    heuristic = data.draw(st.none() | st.sampled_from(every)) if every else None
+    args = (text, [words[i] for i in window], cut, start, end, "DATE", events, verbs, heuristic)
+    full = ranker.features(*args, every, "verb-left")
+    mask = data.draw(st.lists(st.booleans(), min_size=len(every), max_size=len(every)))
+    some = [k for k in every if mask[k]]
+    assert ranker.features(*args, some, "verb-left") == [full[k] for k in some]

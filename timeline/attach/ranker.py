@@ -192,16 +192,19 @@ def features(
     """
     if lows is None:
         lows = [w.lower() for _, w in words]
-    evs = [min(int(p * 7), 6) for p in events]
+    # What lies between a word and the date is gathered outwards from the
+    # date, and only read for the candidates: so the scans stop at the
+    # farthest one on each side.
+    first = min(keep, default=n)
+    last = max(keep, default=n - 1)
 
-    # comma and clause boundaries between each word and the date, gathered
-    # outwards from the date: the gaps between words, and the words that open
-    # a clause ("that", "which", ...)
+    # comma and clause boundaries between each word and the date: the gaps
+    # between words, and the words that open a clause ("that", "which", ...)
     comma = [False] * len(words)
     cut = [False] * len(words)
     seen_comma = seen_cut = False
     edge = mention_start
-    for i in range(n - 1, -1, -1):
+    for i in range(n - 1, first - 1, -1):
         if seen_comma and seen_cut:
             comma[: i + 1] = cut[: i + 1] = [True] * (i + 1)  # both seen: so for all beyond
             break
@@ -214,7 +217,7 @@ def features(
         edge = words[i][0]
     seen_comma = seen_cut = False
     edge = mention_end
-    for i in range(n, len(words)):
+    for i in range(n, last + 1):
         if seen_comma and seen_cut:
             comma[i:] = cut[i:] = [True] * (len(words) - i)
             break
@@ -234,13 +237,14 @@ def features(
     # for each word: how many event-like words, and how many prepositions, lie
     # between it and the date (the preposition just before the date is not
     # counted); the nearest event-like word on each side, and the nearest
-    # reporting verb on the left
+    # reporting verb on the left (None when beyond every candidate, as no
+    # candidate can then be it or lie beyond it)
     between = [0] * len(words)
     preps = [0] * len(words)
     near_left: int | None = None
     reporting_left: int | None = None
     k = p = 0
-    for i in range(n - 1, -1, -1):
+    for i in range(n - 1, first - 1, -1):
         between[i] = k
         if events[i] >= 0.5:
             if near_left is None:
@@ -255,7 +259,7 @@ def features(
                 p += 1
     near_right: int | None = None
     k = p = 0
-    for i in range(n, len(words)):
+    for i in range(n, last + 1):
         between[i] = k
         if events[i] >= 0.5:
             if near_right is None:
@@ -271,7 +275,7 @@ def features(
         w = lows[i]
         d = i - n if i < n else i - n + 1
         side = "L" if d < 0 else "R"
-        ev = evs[i]
+        ev = min(int(events[i] * 7), 6)
         verb = verbs[i]
         v = "v" if verb else "n"
         kk = min(between[i], 3)
