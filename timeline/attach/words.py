@@ -160,11 +160,15 @@ def is_verb(words: Sequence[tuple[int, str]], i: int, lows: Lowered | None = Non
     """Whether word ``i`` reads as a verb.  ``lows``, the words lower-cased
     (``lows[k] == words[k][1].lower()``), saves lowering them again."""
     if lows is None:
-        lows = LazyLows(words)
-    w = lows[i]
-    prev = lows[i - 1] if i else ""
+        w = words[i][1].lower()
+        prev = words[i - 1][1].lower() if i else ""
+    else:
+        w = lows[i]
+        prev = lows[i - 1] if i else ""
     if w in AUXILIARIES:
         # "had sales of $154 million": a main verb when no verb follows it
+        if lows is None:
+            lows = LazyLows(words)
         j = i + 1
         n = len(words)
         while j < n and lows[j] in _ADVERBS:
