@@ -178,8 +178,13 @@ def staged_candidates(
     first = bisect.bisect_left(tagging.offsets, mention.start, lo, hi)
     after = bisect.bisect_left(tagging.offsets, mention.end, lo, hi)
     words = tagging.words
-    left = list(range(max(lo, first - _REACH - 2), first))
-    left = [i for i in left if words[i][0] + len(words[i][1]) <= mention.start][-_REACH:]
+    # the words before the date that end before it, the last _REACH of them
+    # (words do not overlap, so the ones that run into the date come last)
+    begin = max(lo, first - _REACH - 2)
+    stop = first
+    while stop > begin and words[stop - 1][0] + len(words[stop - 1][1]) > mention.start:
+        stop -= 1
+    left = list(range(max(begin, stop - _REACH), stop))
     right = list(range(after, min(hi, after + _REACH)))
     window = left + right
     pick, stage = heuristic_choice(text, mention, tagging)
