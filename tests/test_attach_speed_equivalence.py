@@ -12,6 +12,7 @@ from timeline.attach.attacher import Tagging
 from timeline.attach.words import (
     _SENTENCE_END,
     _is_abbreviation,
+    _sentence_ends,
     is_verb,
     sentence_bounds,
     word_spans,
@@ -128,3 +129,12 @@ def test_features_of_some_candidates_are_theirs_among_all(text: str, data: st.Da
     mask = data.draw(st.lists(st.booleans(), min_size=len(every), max_size=len(every)))
     some = [k for k in every if mask[k]]
     assert ranker.features(*args, some, "verb-left") == [full[k] for k in some]
+
+
+@settings(max_examples=300)
+@given(TEXTS, st.data())
+def test_sentence_ends_are_the_patterns_matches(text: str, data: st.DataObject) -> None:
+    pos = data.draw(st.integers(0, len(text)))
+    endpos = data.draw(st.integers(pos, len(text)))
+    fast = [m.span() for m in _sentence_ends(text, pos, endpos)]
+    assert fast == [m.span() for m in _SENTENCE_END.finditer(text, pos, endpos)]
