@@ -184,9 +184,10 @@ def staged_candidates(
     stop = first
     while stop > begin and words[stop - 1][0] + len(words[stop - 1][1]) > mention.start:
         stop -= 1
-    left = list(range(max(begin, stop - _REACH), stop))
-    right = list(range(after, min(hi, after + _REACH)))
-    window = left + right
+    start, end = max(begin, stop - _REACH), min(hi, after + _REACH)
+    left = list(range(start, stop))
+    right = list(range(after, end))
+    window = left + right  # two runs of words: slices give their words
     pick, stage = heuristic_choice(text, mention, tagging)
     h = None
     if pick is not None:
@@ -203,7 +204,7 @@ def staged_candidates(
     keep = [k for k in sorted(keep_left + keep_right) if not _not_an_event(tagging, window[k])]
     feats = ranker.features(
         text,
-        [words[i] for i in window],
+        words[start:stop] + words[after:end],
         len(left),
         mention.start,
         mention.end,
@@ -213,7 +214,7 @@ def staged_candidates(
         h,
         keep,
         stage,
-        lows=[tagging.lows[i] for i in window],
+        lows=tagging.lows[start:stop] + tagging.lows[after:end],
     )
     chosen = [words[window[k]] for k in keep]
     return chosen, feats, (keep.index(h) if h in keep else None), stage
