@@ -250,7 +250,8 @@ def _attachment(
     tagging: Tagging, word: tuple[int, str], tense: str | None, pick: tuple[int, str] | None
 ) -> Attachment:
     o, w = word
-    aspect, factuality = verb_group(tagging.words, bisect.bisect_left(tagging.offsets, o))
+    i = bisect.bisect_left(tagging.offsets, o)
+    aspect, factuality = verb_group(tagging.words, i, tagging.lows)
     if tense == FUTURE and factuality == "asserted":
         factuality = "future"
     return Attachment(w, o, tense or "none", aspect, factuality, pick)

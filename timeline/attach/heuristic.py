@@ -158,19 +158,14 @@ def heuristic_choice(
         chosen = next((i for i in range(n, min(len(words), n + 3)) if is_verb(words, i)), None)
         stage = "ref"
     # a clause joined by "but" starts afresh: "... filed a lawsuit, but in March
-    # a judge ruled"
-    cut = max(
-        (
-            i + 1
-            for i in range(n)
-            if words[i][1].lower() == "but"
-            or (
-                words[i][1].lower() == "and"
-                and text[max(0, words[i][0] - 3) : words[i][0]].rstrip().endswith(",")
-            )
-        ),
-        default=0,
-    )
+    # a judge ruled"; the last such joint before the date counts
+    cut = 0
+    for i in range(n - 1, -1, -1):
+        o, raw = words[i]
+        w = raw.lower()
+        if w == "but" or (w == "and" and text[max(0, o - 3) : o].rstrip().endswith(",")):
+            cut = i + 1
+            break
     # 2. an event noun right before the date: "the bombings on Aug. 7",
     #    "a news conference Friday", "growth in recent years"
     if chosen is None and n:

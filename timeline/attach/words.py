@@ -249,10 +249,17 @@ _NOT_VERBS = frozenset(
 )
 
 
-def verb_group(words: list[tuple[int, str]], i: int) -> tuple[str, str]:
-    """Aspect and factuality from the words just before a verb trigger."""
-    before = [w.lower() for _, w in words[max(0, i - 4) : i]]
-    trigger = words[i][1].lower()
+def verb_group(
+    words: Sequence[tuple[int, str]], i: int, lows: Sequence[str] | None = None
+) -> tuple[str, str]:
+    """Aspect and factuality from the words just before a verb trigger.
+    ``lows``, the words lower-cased, saves lowering them again."""
+    if lows is None:
+        before = [w.lower() for _, w in words[max(0, i - 4) : i]]
+        trigger = words[i][1].lower()
+    else:
+        before = list(lows[max(0, i - 4) : i])
+        trigger = lows[i]
     aspect = "NONE"
     if any(w in ("has", "have", "had") for w in before[-3:]) and (
         trigger.endswith("ed") or trigger in IRREGULAR_PAST or trigger in _PARTICIPLES
