@@ -75,20 +75,65 @@ class Tagging:
         self.model = model
         self.words = word_spans(text, 0, len(text))
         self.offsets = [o for o, _ in self.words]
+        self.lows = [w.lower() for _, w in self.words]
         self._verbs: dict[int, bool] = {}
         self._events: dict[int, float] = {}
+        self._sentences: dict[tuple[int, int], tuple[int, int]] = {}
 
     def verb(self, i: int) -> bool:
         v = self._verbs.get(i)
         if v is None:
-            v = self._verbs[i] = is_verb(self.words, i)
+            v = self._verbs[i] = is_verb(self.words, i, self.lows)
         return v
 
     def event(self, i: int) -> float:
         p = self._events.get(i)
         if p is None:
-            p = self._events[i] = self.model.event(self.words, i, self.verb(i))
+            p = self._events[i] = self.model.event(self.words, i, self.verb(i), self.lows)
         return p
+
+    def verbs(self, indices: Sequence[int]) -> list[bool]:
+        """:meth:`verb` of each word of ``indices``."""
+        known, verb = self._verbs, self.verb
+        return [known[i] if i in known else verb(i) for i in indices]
+
+    def events(self, indices: Sequence[int]) -> list[float]:
+        """:meth:`event` of each word of ``indices``, the new ones tagged together."""
+        known = self._events
+        todo = [i for i in indices if i not in known]
+        if todo:
+            words, lows, verbs = self.words, self.lows, self._verbs
+            flags: list[bool] = []
+            for i in todo:
+                v = verbs.get(i)
+                if v is None:
+                    v = verbs[i] = is_verb(words, i, lows)
+                flags.append(v)
+            known.update(zip(todo, self.model.events(words, todo, flags, lows), strict=True))
+        return [known[i] for i in indices]
+
+    def spans(self, start: int, end: int) -> list[tuple[int, str]]:
+        """:func:`.words.word_spans` of ``text[start:end]``: the text's own
+        words there, unless a word crosses either end (then the words of
+        the span alone, as ``word_spans`` finds them)."""
+        offsets, words = self.offsets, self.words
+        lo = bisect.bisect_left(offsets, start)
+        hi = bisect.bisect_left(offsets, end, lo)
+        # between two words there are no letters, so where no word crosses
+        # ``start`` a scan from there finds the text's next words
+        if (lo == 0 or offsets[lo - 1] + len(words[lo - 1][1]) <= start) and (
+            hi == lo or offsets[hi - 1] + len(words[hi - 1][1]) <= end
+        ):
+            return words[lo:hi]
+        return word_spans(self.text, start, end)
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """:func:`.words.sentence_bounds` of ``text[start:end]``, cached."""
+        key = (start, end)
+        bounds = self._sentences.get(key)
+        if bounds is None:
+            bounds = self._sentences[key] = sentence_bounds(self.text, start, end)
+        return bounds
 
 
 def candidates(
@@ -127,19 +172,30 @@ def staged_candidates(
     ``_REACH`` on each side; candidates among them are the heuristic's pick
     and the words the tagger gives at least ``FLOOR``.
     """
-    s, e = sentence_bounds(text, mention.start, mention.end)
+    s, e = tagging.sentence(mention.start, mention.end)
     lo = bisect.bisect_left(tagging.offsets, s)
     hi = bisect.bisect_left(tagging.offsets, e)
     first = bisect.bisect_left(tagging.offsets, mention.start, lo, hi)
     after = bisect.bisect_left(tagging.offsets, mention.end, lo, hi)
     words = tagging.words
-    left = list(range(max(lo, first - _REACH - 2), first))
-    left = [i for i in left if words[i][0] + len(words[i][1]) <= mention.start][-_REACH:]
-    right = list(range(after, min(hi, after + _REACH)))
-    window = left + right
-    pick, stage = heuristic_choice(text, mention)
-    h = next((k for k, i in enumerate(window) if pick is not None and words[i][0] == pick[0]), None)
-    events = [tagging.event(i) for i in window]
+    # the words before the date that end before it, the last _REACH of them
+    # (words do not overlap, so the ones that run into the date come last)
+    begin = max(lo, first - _REACH - 2)
+    stop = first
+    while stop > begin and words[stop - 1][0] + len(words[stop - 1][1]) > mention.start:
+        stop -= 1
+    start, end = max(begin, stop - _REACH), min(hi, after + _REACH)
+    left = list(range(start, stop))
+    right = list(range(after, end))
+    window = left + right  # two runs of words: slices give their words
+    pick, stage = heuristic_choice(text, mention, tagging)
+    h = None
+    if pick is not None:
+        # the window's word at the pick's offset (offsets are distinct)
+        j = bisect.bisect_left(tagging.offsets, pick[0])
+        if j < len(words) and words[j][0] == pick[0] and j in window:
+            h = window.index(j)
+    events = tagging.events(window)
     nl = len(left)
     keep_left = [k for k in range(nl - 1, -1, -1) if events[k] >= FLOOR or k == h][:PER_SIDE]
     keep_right = [k for k in range(nl, len(window)) if events[k] >= FLOOR or k == h][:PER_SIDE]
@@ -148,16 +204,17 @@ def staged_candidates(
     keep = [k for k in sorted(keep_left + keep_right) if not _not_an_event(tagging, window[k])]
     feats = ranker.features(
         text,
-        [words[i] for i in window],
+        words[start:stop] + words[after:end],
         len(left),
         mention.start,
         mention.end,
         mention.type,
         events,
-        [tagging.verb(i) for i in window],
+        tagging.verbs(window),
         h,
         keep,
         stage,
+        lows=tagging.lows[start:stop] + tagging.lows[after:end],
     )
     chosen = [words[window[k]] for k in keep]
     return chosen, feats, (keep.index(h) if h in keep else None), stage
@@ -193,7 +250,8 @@ def _attachment(
     tagging: Tagging, word: tuple[int, str], tense: str | None, pick: tuple[int, str] | None
 ) -> Attachment:
     o, w = word
-    aspect, factuality = verb_group(tagging.words, bisect.bisect_left(tagging.offsets, o))
+    i = bisect.bisect_left(tagging.offsets, o)
+    aspect, factuality = verb_group(tagging.words, i, tagging.lows)
     if tense == FUTURE and factuality == "asserted":
         factuality = "future"
     return Attachment(w, o, tense or "none", aspect, factuality, pick)
@@ -221,9 +279,8 @@ def _one_date_per_word(
             m, a = dated[k]
             if k in owners or a.heuristic is None:
                 continue
-            if sentence_bounds(text, m.start, m.end) != sentence_bounds(
-                text, dated[owners[0]][0].start, dated[owners[0]][0].end
-            ):
+            owner = dated[owners[0]][0]
+            if tagging.sentence(m.start, m.end) != tagging.sentence(owner.start, owner.end):
                 continue
             out[k] = (m, _attachment(tagging, a.heuristic, a.tense, a.heuristic))
     return out
@@ -282,12 +339,19 @@ def attach(
     if tagging is not None and len(dated) > 1:
         dated = _one_date_per_word(text, tagging, dated)
     for (mention, a), kind in zip(dated, kinds, strict=True):
+        assert tagging is not None
         when = mention.when if kind == "date" or day is None else day
-        events.append(_event(text, when, mention, a, len(events), document, published, kind=kind))
+        bounds = tagging.sentence(mention.start, mention.end)
+        events.append(
+            _event(
+                text, when, mention, a, len(events), document, published, kind=kind, bounds=bounds
+            )
+        )
     for mention, a, kind in qualifiers:
-        assert day is not None and published is not None
+        assert day is not None and published is not None and tagging is not None
+        bounds = tagging.sentence(mention.start, mention.end)
         span = _up_to(text, published, mention, a) if kind == "duration" else None
-        own = None if span is not None else _carrier(text, events, mention, a)
+        own = None if span is not None else _carrier(events, mention, a, bounds)
         if own is not None:
             # "met daily last week", "talks last week went on for three hours"
             if kind == "duration":
@@ -309,6 +373,7 @@ def attach(
                 dated=span is not None,
                 duration=mention.value if kind == "duration" else None,
                 frequency=mention.value if kind == "frequency" else None,
+                bounds=bounds,
             )
         )
     if undated and published is not None:
@@ -316,13 +381,15 @@ def attach(
     return events
 
 
-def _carrier(text: str, events: list[Event], mention: Mention, a: Attachment) -> int | None:
+def _carrier(
+    events: list[Event], mention: Mention, a: Attachment, bounds: tuple[int, int]
+) -> int | None:
     """The dated event a duration or a frequency qualifies: the one with the
-    same trigger, else the nearest dated one of its sentence."""
+    same trigger, else the nearest dated one of its sentence (``bounds``)."""
     same = [k for k, e in enumerate(events) if a.start is not None and e.trigger_start == a.start]
     if same:
         return same[0]
-    s, e = sentence_bounds(text, mention.start, mention.end)
+    s, e = bounds
     near = [
         (abs(ev.mention.start - mention.start), k)
         for k, ev in enumerate(events)
@@ -412,10 +479,12 @@ def _event(
     duration: str | None = None,
     frequency: str | None = None,
     at: tuple[int, int] | None = None,
+    bounds: tuple[int, int] | None = None,
 ) -> Event:
-    """An event for a mention (or, with ``at``, for the span of an undated trigger)."""
+    """An event for a mention (or, with ``at``, for the span of an undated trigger);
+    ``bounds``, when known, are those of its sentence."""
     start, end = at if at is not None else (mention.start, mention.end) if mention else (0, 0)
-    s, e = sentence_bounds(text, start, end)
+    s, e = bounds if bounds is not None else sentence_bounds(text, start, end)
     sentence = text[s:e]
     lead = len(sentence) - len(sentence.lstrip())
     return Event(
@@ -470,6 +539,7 @@ def _undated(
                 published,
                 kind="report",
                 at=(m.start(), m.end()),
+                bounds=(s, e),
             )
         )
     return out

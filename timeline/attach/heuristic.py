@@ -7,6 +7,7 @@ the learned model starts from it and may move away from it.
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from ..model import Mention
 from ..resolve.tense import IRREGULAR_PAST, clause_bounds
@@ -21,7 +22,7 @@ from .words import (
     word_spans,
 )
 
-__all__ = ["STAGES", "heuristic", "heuristic_choice"]
+__all__ = ["STAGES", "Fresh", "Reading", "heuristic", "heuristic_choice"]
 
 
 _TIME_NOUNS = frozenset(
@@ -59,7 +60,36 @@ def heuristic(text: str, mention: Mention) -> tuple[int, str] | None:
     return heuristic_choice(text, mention)[0]
 
 
-def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | None, str]:
+class Reading(Protocol):
+    """Where the heuristic reads a text's words and sentences: by default
+    afresh (:class:`Fresh`); :class:`~.attacher.Tagging` reads them from the
+    words and sentences it has already found."""
+
+    def spans(self, start: int, end: int) -> list[tuple[int, str]]:
+        """:func:`.words.word_spans` of ``text[start:end]``."""
+        ...
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """:func:`.words.sentence_bounds` of ``text[start:end]``."""
+        ...
+
+
+class Fresh:
+    """A text's words and sentences, found afresh each time they are asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def spans(self, start: int, end: int) -> list[tuple[int, str]]:
+        return word_spans(self.text, start, end)
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        return sentence_bounds(self.text, start, end)
+
+
+def heuristic_choice(
+    text: str, mention: Mention, reading: Reading | None = None
+) -> tuple[tuple[int, str] | None, str]:
     """The staged heuristic's choice and the stage that made it (one of
     :data:`STAGES`, or ``""`` for none).
 
@@ -70,11 +100,13 @@ def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | Non
     3. A date that opens its clause ("On Friday, the bomb exploded") dates the
        nearest one on its right.
 
-    It is one of the ranker's features (:mod:`timeline.ranker`).
+    It is one of the ranker's features (:mod:`timeline.ranker`).  ``reading``
+    gives the text's words and sentences (found afresh by default).
     """
+    read = reading if reading is not None else Fresh(text)
     left, right = clause_bounds(text, mention.start, mention.end)
-    before = word_spans(text, left, mention.start)
-    after = word_spans(text, mention.end, right)
+    before = read.spans(left, mention.start)
+    after = read.spans(mention.end, right)
     words = before + after
     n = len(before)
     chosen: int | None = None
@@ -82,7 +114,7 @@ def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | Non
     # 1. prenominal: "Friday's blast", "the 1988 recapitalization", "third-quarter loss"
     possessive = text[mention.end : mention.end + 2] in ("'s", "’s")
     if possessive:
-        after = word_spans(text, mention.end + 2, right)
+        after = read.spans(mention.end + 2, right)
         words = before + after
     gap = text[mention.end + (2 if possessive else 0) : after[0][0]] if after else ""
     determined = (
@@ -116,8 +148,8 @@ def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | Non
     # A date in an opening prepositional phrase ("In composite trading
     # Friday, the shares closed ...") dates the clause after the comma.
     if chosen is None and _fronted(text, before, mention.end):
-        s_left, s_right = sentence_bounds(text, mention.start, mention.end)
-        ahead = word_spans(text, mention.end, s_right)
+        s_left, s_right = read.sentence(mention.start, mention.end)
+        ahead = read.spans(mention.end, s_right)
         words = before + ahead
         chosen = next((i for i in range(n, min(len(words), n + 25)) if is_verb(words, i)), None)
         stage = "fronted"
@@ -126,19 +158,14 @@ def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | Non
         chosen = next((i for i in range(n, min(len(words), n + 3)) if is_verb(words, i)), None)
         stage = "ref"
     # a clause joined by "but" starts afresh: "... filed a lawsuit, but in March
-    # a judge ruled"
-    cut = max(
-        (
-            i + 1
-            for i in range(n)
-            if words[i][1].lower() == "but"
-            or (
-                words[i][1].lower() == "and"
-                and text[max(0, words[i][0] - 3) : words[i][0]].rstrip().endswith(",")
-            )
-        ),
-        default=0,
-    )
+    # a judge ruled"; the last such joint before the date counts
+    cut = 0
+    for i in range(n - 1, -1, -1):
+        o, raw = words[i]
+        w = raw.lower()
+        if w == "but" or (w == "and" and text[max(0, o - 3) : o].rstrip().endswith(",")):
+            cut = i + 1
+            break
     # 2. an event noun right before the date: "the bombings on Aug. 7",
     #    "a news conference Friday", "growth in recent years"
     if chosen is None and n:
@@ -195,8 +222,8 @@ def heuristic_choice(text: str, mention: Mention) -> tuple[tuple[int, str] | Non
             stage = "noun-left"
     # 4. a date that opens its clause dates what follows: verbs first
     if chosen is None:
-        s_left, s_right = sentence_bounds(text, mention.start, mention.end)
-        ahead = word_spans(text, mention.end, s_right)
+        s_left, s_right = read.sentence(mention.start, mention.end)
+        ahead = read.spans(mention.end, s_right)
         words = before + ahead
         window = range(n, min(len(words), n + 25))
         # a finite verb first ("Two days ago, the fishing association

@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 
 from .lexicon import AUXILIARIES, DETERMINERS, REPORTING_VERBS
+from .words import LazyLows, Lowered
 
 __all__ = [
     "Model",
@@ -130,6 +131,38 @@ def _fine(d: int) -> str:
     return _distance(d, 6, (10, 15))
 
 
+# "c" and whether a comma, and a clause boundary, lie between a word and the date
+_COMMA_CUT = (("c00", "c01"), ("c10", "c11"))
+
+
+# The first eight features of a candidate, which depend only on its signed
+# distance, its tagger bin, whether it reads as a verb and the event words in
+# between: cached (the distances of a sentence's words are few), with the
+# coarse distance first.
+_HEAD: dict[tuple[int, int, bool, int], tuple[str, ...]] = {}
+
+
+def _head(d: int, ev: int, verb: bool, kk: int) -> tuple[str, ...]:
+    side = "L" if d < 0 else "R"
+    co = _coarse(d)
+    v = "v" if verb else "n"
+    head = (
+        co,
+        "b",
+        "d" + _fine(d),
+        f"e{ev}",
+        f"e{ev}|{co}",
+        f"{v}|{co}",
+        f"{v}|e{ev}",
+        f"k{kk}|{side}",
+        f"k{kk}|{v}|e{ev}",
+    )
+    if len(_HEAD) >= 100_000:
+        _HEAD.clear()  # bounded, whatever distances callers give
+    _HEAD[(d, ev, verb, kk)] = head
+    return head
+
+
 def features(
     text: str,
     words: Sequence[tuple[int, str]],
@@ -142,6 +175,7 @@ def features(
     heuristic: int | None,
     keep: Sequence[int],
     stage: str = "",
+    lows: Sequence[str] | None = None,
 ) -> list[list[str]]:
     """Sparse features for each candidate word.
 
@@ -153,31 +187,44 @@ def features(
     (only its suffixes and closed classes), so that what is learned carries
     beyond the training corpora's vocabulary.
     Features are made for the words in ``keep`` only, in that order; the
-    others still count as words in between.
+    others still count as words in between.  ``lows``, the words
+    lower-cased, saves lowering them again.
     """
-    lows = [w.lower() for _, w in words]
-    evs = [min(int(p * 7), 6) for p in events]
+    if lows is None:
+        lows = [w.lower() for _, w in words]
+    # What lies between a word and the date is gathered outwards from the
+    # date, and only read for the candidates: so the scans stop at the
+    # farthest one on each side.
+    first = min(keep, default=n)
+    last = max(keep, default=n - 1)
 
-    # comma and clause boundaries between each word and the date, gathered
-    # outwards from the date: the gaps between words, and the words that open
-    # a clause ("that", "which", ...)
+    # comma and clause boundaries between each word and the date: the gaps
+    # between words, and the words that open a clause ("that", "which", ...)
     comma = [False] * len(words)
     cut = [False] * len(words)
     seen_comma = seen_cut = False
     edge = mention_start
-    for i in range(n - 1, -1, -1):
+    for i in range(n - 1, first - 1, -1):
+        if seen_comma and seen_cut:
+            comma[: i + 1] = cut[: i + 1] = [True] * (i + 1)  # both seen: so for all beyond
+            break
         gap = text[words[i][0] + len(words[i][1]) : edge]
-        seen_comma = seen_comma or "," in gap
-        seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
+        if gap != " ":  # the usual gap, that holds neither
+            seen_comma = seen_comma or "," in gap
+            seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
         comma[i], cut[i] = seen_comma, seen_cut
         seen_cut = seen_cut or lows[i] in _CUT_WORDS
         edge = words[i][0]
     seen_comma = seen_cut = False
     edge = mention_end
-    for i in range(n, len(words)):
+    for i in range(n, last + 1):
+        if seen_comma and seen_cut:
+            comma[i:] = cut[i:] = [True] * (len(words) - i)
+            break
         gap = text[edge : words[i][0]]
-        seen_comma = seen_comma or "," in gap
-        seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
+        if gap != " ":
+            seen_comma = seen_comma or "," in gap
+            seen_cut = seen_cut or _CUT_GAP.search(gap) is not None
         comma[i], cut[i] = seen_comma, seen_cut
         seen_cut = seen_cut or lows[i] in _CUT_WORDS
         edge = words[i][0] + len(words[i][1])
@@ -187,63 +234,66 @@ def features(
     after_mark = "poss" if tail in ("'s", "’s") else ("comma" if tail[:1] == "," else "x")
     opening = "open" if n == 0 or text[words[n - 1][0] : mention_start].count(",") else "mid"
     out: list[list[str]] = []
-    # how many event-like words lie between each candidate and the date
-    left_count = [0] * len(words)
-    k = 0
-    for i in range(n - 1, -1, -1):
-        left_count[i] = k
-        if events[i] >= 0.5:
-            k += 1
-    right_count = [0] * len(words)
-    k = 0
-    for i in range(n, len(words)):
-        right_count[i] = k
-        if events[i] >= 0.5:
-            k += 1
-    # the nearest event-like word on each side
-    near_left = next((i for i in range(n - 1, -1, -1) if events[i] >= 0.5), None)
-    near_right = next((i for i in range(n, len(words)) if events[i] >= 0.5), None)
-    reporting_left = next((i for i in range(n - 1, -1, -1) if lows[i] in REPORTING_VERBS), None)
-    first_verb = next((i for i in range(len(words)) if verbs[i] and events[i] >= 0.5), None)
+    # for each word: how many event-like words, and how many prepositions, lie
+    # between it and the date (the preposition just before the date is not
+    # counted); the nearest event-like word on each side, and the nearest
+    # reporting verb on the left (None when beyond every candidate, as no
+    # candidate can then be it or lie beyond it)
+    between = [0] * len(words)
     preps = [0] * len(words)
-    k = 0
-    for i in range(n - 2, -1, -1):
-        preps[i] = k
-        if lows[i] in _PREPOSITIONS:
+    near_left: int | None = None
+    reporting_left: int | None = None
+    k = p = 0
+    for i in range(n - 1, first - 1, -1):
+        between[i] = k
+        if events[i] >= 0.5:
+            if near_left is None:
+                near_left = i
             k += 1
-    k = 0
-    for i in range(n, len(words)):
-        preps[i] = k
-        if lows[i] in _PREPOSITIONS:
+        low = lows[i]
+        if reporting_left is None and low in REPORTING_VERBS:
+            reporting_left = i
+        if i < n - 1:
+            preps[i] = p
+            if low in _PREPOSITIONS:
+                p += 1
+    near_right: int | None = None
+    k = p = 0
+    for i in range(n, last + 1):
+        between[i] = k
+        if events[i] >= 0.5:
+            if near_right is None:
+                near_right = i
             k += 1
+        preps[i] = p
+        if lows[i] in _PREPOSITIONS:
+            p += 1
+    first_verb = next((i for i in range(len(words)) if verbs[i] and events[i] >= 0.5), None)
+    head_get = _HEAD.get
     for i in keep:
-        o, raw = words[i]
+        raw = words[i][1]
         w = lows[i]
         d = i - n if i < n else i - n + 1
         side = "L" if d < 0 else "R"
-        co = _coarse(d)
-        ev = evs[i]
-        v = "v" if verbs[i] else "n"
-        kk = min(left_count[i] if i < n else right_count[i], 3)
-        prev = lows[i - 1] if i > 0 else ""
-        nxt = lows[i + 1] if i + 1 < len(lows) else ""
+        ev = min(int(events[i] * 7), 6)
+        verb = verbs[i]
+        v = "v" if verb else "n"
+        kk = min(between[i], 3)
+        head = head_get((d, ev, verb, kk)) or _head(d, ev, verb, kk)
+        co = head[0]
+        prev_cls = _cls(lows[i - 1] if i > 0 else "")
+        c = _COMMA_CUT[comma[i]][cut[i]]
+        s3 = w[-3:]
         f = [
-            "b",
-            "d" + _fine(d),
-            f"e{ev}",
-            f"e{ev}|{co}",
-            f"{v}|{co}",
-            f"{v}|e{ev}",
-            f"k{kk}|{side}",
-            f"k{kk}|{v}|e{ev}",
-            "s3=" + w[-3:],
-            f"s3={w[-3:]}|{side}",
+            *head[1:],
+            "s3=" + s3,
+            f"s3={s3}|{side}",
             "s2=" + w[-2:],
-            "p=" + _cls(prev),
-            "n=" + _cls(nxt),
-            f"p={_cls(prev)}|{v}",
-            f"c{int(comma[i])}{int(cut[i])}|{side}",
-            f"c{int(comma[i])}{int(cut[i])}|{co}",
+            "p=" + prev_cls,
+            "n=" + _cls(lows[i + 1] if i + 1 < len(lows) else ""),
+            f"p={prev_cls}|{v}",
+            f"{c}|{side}",
+            f"{c}|{co}",
             f"t={mention_type}|{co}",
             f"pp={prep}|{co}",
             f"pp={prep}|{v}|{side}",
@@ -302,6 +352,7 @@ class Model:
         self.held_out = dict(held_out or {})  # corpus -> its held-out figure, as measured
         self.arbiter = arbiter  # the (stage, confidence) cells where the heuristic wins
         self._own_cache: dict[tuple[str, bool, bool], tuple[float, str, float, float]] = {}
+        self._around_cache: dict[str, tuple[float, str, float, float, float, float]] = {}
 
     def _own(self, raw: str, first: bool, verb: bool) -> tuple[float, str, float, float]:
         """The weights of the features a word carries whatever its neighbours,
@@ -329,26 +380,85 @@ class Model:
             self._own_cache[key] = hit
         return hit
 
-    def event(self, words: Sequence[tuple[int, str]], i: int, verb: bool) -> float:
-        """The probability that word ``i`` names an event.
+    def _around(self, word: str) -> tuple[float, str, float, float, float, float]:
+        """The weights of the features a lower-cased word gives its neighbours,
+        cached per word: as the previous word ("p=", its class, "pc="), as
+        the one before that ("p2=") and as the next ("n=", "nc=")."""
+        hit = self._around_cache.get(word)
+        if hit is None:
+            get = self.tagger.get
+            c = _cls(word)
+            hit = (
+                get("p=" + word, 0.0),
+                c,
+                get("pc=" + c, 0.0),
+                get("p2=" + c, 0.0),
+                get("n=" + word, 0.0),
+                get("nc=" + c, 0.0),
+            )
+            if len(self._around_cache) >= 100_000:
+                self._around_cache.clear()  # bounded, for long-running processes
+            self._around_cache[word] = hit
+        return hit
+
+    def event(
+        self,
+        words: Sequence[tuple[int, str]],
+        i: int,
+        verb: bool,
+        lows: Lowered | None = None,
+    ) -> float:
+        """The probability that word ``i`` names an event (see :meth:`events`).
+
+        ``lows``, the words lower-cased, saves lowering them again."""
+        return self.events(words, [i], [verb], lows)[0]
+
+    def events(
+        self,
+        words: Sequence[tuple[int, str]],
+        indices: Sequence[int],
+        verbs: Sequence[bool],
+        lows: Lowered | None = None,
+    ) -> list[float]:
+        """The probability that each word ``indices[k]`` names an event, given
+        whether it reads as a verb (``verbs[k]``).
 
         The same sum, in the same order, as over :func:`token_features`; the
-        word's own features come from a cache."""
+        word's own features and those of its neighbours come from caches.
+        ``lows``, the words lower-cased, saves lowering them again."""
+        if lows is None:
+            lows = LazyLows(words)
         get = self.tagger.get
-        s, w, verb_weight, verb_suffix_weight = self._own(words[i][1], i == 0, verb)
-        prev = words[i - 1][1].lower() if i else "<s>"
-        prev2 = words[i - 2][1].lower() if i > 1 else "<s>"
-        nxt = words[i + 1][1].lower() if i + 1 < len(words) else "</s>"
-        prev_cls = _cls(prev)
-        s += get("p=" + prev, 0.0)
-        s += get("pc=" + prev_cls, 0.0)
-        s += get("p2=" + _cls(prev2), 0.0)
-        s += get("n=" + nxt, 0.0)
-        s += get("nc=" + _cls(nxt), 0.0)
-        s += get(f"pw={prev_cls}|{w}", 0.0)
-        s += verb_weight
-        s += verb_suffix_weight
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+        own_get, own = self._own_cache.get, self._own
+        around_get, around = self._around_cache.get, self._around
+        exp = math.exp
+        last = len(words) - 1
+        out: list[float] = []
+        for i, verb in zip(indices, verbs, strict=True):
+            raw = words[i][1]
+            first = i == 0
+            s, w, verb_weight, verb_suffix_weight = own_get((raw, first, verb)) or own(
+                raw, first, verb
+            )
+            word = lows[i - 1] if i else "<s>"
+            p, prev_cls, pc, _, _, _ = around_get(word) or around(word)
+            word = lows[i - 2] if i > 1 else "<s>"
+            p2 = (around_get(word) or around(word))[3]
+            word = lows[i + 1] if i < last else "</s>"
+            _, _, _, _, n, nc = around_get(word) or around(word)
+            s += p
+            s += pc
+            s += p2
+            s += n
+            s += nc
+            s += get(f"pw={prev_cls}|{w}", 0.0)
+            s += verb_weight
+            s += verb_suffix_weight
+            # max(-30.0, min(30.0, s)), without the calls
+            s = s if s < 30.0 else 30.0
+            s = s if s > -30.0 else -30.0
+            out.append(1.0 / (1.0 + exp(-s)))
+        return out
 
     def scores(self, feats: Sequence[Sequence[str]]) -> list[float]:
         """The ranker's score of each candidate."""

@@ -8,6 +8,8 @@ around each date, so it stays linear in the length of the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 from ..resolve.tense import IRREGULAR_PAST
 from .lexicon import AUXILIARIES, DETERMINERS
@@ -15,6 +17,8 @@ from .lexicon import AUXILIARIES, DETERMINERS
 __all__ = [
     "EVENT_NOUNS",
     "WORD",
+    "LazyLows",
+    "Lowered",
     "is_event_noun",
     "is_verb",
     "sentence_bounds",
@@ -56,20 +60,39 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = 400) -> tuple[
     """The sentence holding ``text[start:end]``, at most ``reach`` characters away."""
     lo = max(0, start - reach)
     left = lo
-    for m in _SENTENCE_END.finditer(text, lo, min(len(text), start + 4)):
-        if m.end() > start:
+    # the last sentence end before the date that is no abbreviation's dot (the
+    # matches come in order, so those ending by ``start`` come first)
+    ends = list(_sentence_ends(text, lo, min(len(text), start + 4)))
+    for m in reversed(ends):
+        if m.end() <= start and not _is_abbreviation(text, m.start()):
+            left = m.end()
             break
-        if _is_abbreviation(text, m.start()):
-            continue
-        left = m.end()
     hi = min(len(text), end + reach)
     right = hi
-    for m in _SENTENCE_END.finditer(text, end, hi):
+    for m in _sentence_ends(text, end, hi):
         if _is_abbreviation(text, m.start()):
             continue
         right = m.start() + 1 if text[m.start()] in ".!?" else m.start()
         break
     return left, right
+
+
+# The characters a sentence end starts with.
+_END_MARK = re.compile(r"[.!?\n]")
+
+
+def _sentence_ends(text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+    """``_SENTENCE_END.finditer(text, pos, endpos)``, faster: the pattern is
+    tried only where one of its first characters stands (it matches no empty
+    string, so each search resumes where the last match ended)."""
+    search, match = _END_MARK.search, _SENTENCE_END.match
+    while (c := search(text, pos, endpos)) is not None:
+        m = match(text, c.start(), endpos)
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -132,15 +155,43 @@ def word_spans(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in WORD.finditer(text, start, end)]
 
 
-def is_verb(words: list[tuple[int, str]], i: int) -> bool:
-    w = words[i][1].lower()
-    prev = words[i - 1][1].lower() if i else ""
+class Lowered(Protocol):
+    """The lower-cased words of a word list, by index: a ``list[str]`` made
+    once per text, or :class:`LazyLows`, which lowers a word when it is read."""
+
+    def __getitem__(self, i: int, /) -> str: ...
+
+
+class LazyLows:
+    """A word list's lower-cased words, lowered as they are read."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: Sequence[tuple[int, str]]) -> None:
+        self.words = words
+
+    def __getitem__(self, i: int) -> str:
+        return self.words[i][1].lower()
+
+
+def is_verb(words: Sequence[tuple[int, str]], i: int, lows: Lowered | None = None) -> bool:
+    """Whether word ``i`` reads as a verb.  ``lows``, the words lower-cased
+    (``lows[k] == words[k][1].lower()``), saves lowering them again."""
+    if lows is None:
+        w = words[i][1].lower()
+        prev = words[i - 1][1].lower() if i else ""
+    else:
+        w = lows[i]
+        prev = lows[i - 1] if i else ""
     if w in AUXILIARIES:
         # "had sales of $154 million": a main verb when no verb follows it
+        if lows is None:
+            lows = LazyLows(words)
         j = i + 1
-        while j < len(words) and words[j][1].lower() in _ADVERBS:
+        n = len(words)
+        while j < n and lows[j] in _ADVERBS:
             j += 1  # "had just ended"
-        nxt = words[j][1].lower() if j < len(words) else ""
+        nxt = lows[j] if j < n else ""
         return w in ("had", "has", "have") and not (
             nxt.endswith(("ed", "ing"))
             or nxt in IRREGULAR_PAST
@@ -155,14 +206,13 @@ def is_verb(words: list[tuple[int, str]], i: int) -> bool:
         return False  # "a retired diplomat", "the planned merger"
     if w in IRREGULAR_PAST or w in _PARTICIPLES:
         return True
-    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS and words[i][1][:1].islower():
+    lower = words[i][1][:1].islower()
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_VERBS and lower:
         return True
-    if len(w) > 5 and w.endswith("ing") and w not in _NOT_ING and words[i][1][:1].islower():
+    if len(w) > 5 and w.endswith("ing") and w not in _NOT_ING and lower:
         return True  # "bidding $1.9 billion", "closing unchanged", "arriving in 1966"
     # base forms after a modal, "to" or "did": "will meet", "to divest"
-    return words[i][1][:1].islower() and (
-        prev in _MODALS or prev in ("to", "did", "didn't", "not", "n't")
-    )
+    return lower and (prev in _MODALS or prev in ("to", "did", "didn't", "not", "n't"))
 
 
 def is_event_noun(words: list[tuple[int, str]], i: int) -> bool:
@@ -199,10 +249,17 @@ _NOT_VERBS = frozenset(
 )
 
 
-def verb_group(words: list[tuple[int, str]], i: int) -> tuple[str, str]:
-    """Aspect and factuality from the words just before a verb trigger."""
-    before = [w.lower() for _, w in words[max(0, i - 4) : i]]
-    trigger = words[i][1].lower()
+def verb_group(
+    words: Sequence[tuple[int, str]], i: int, lows: Sequence[str] | None = None
+) -> tuple[str, str]:
+    """Aspect and factuality from the words just before a verb trigger.
+    ``lows``, the words lower-cased, saves lowering them again."""
+    if lows is None:
+        before = [w.lower() for _, w in words[max(0, i - 4) : i]]
+        trigger = words[i][1].lower()
+    else:
+        before = list(lows[max(0, i - 4) : i])
+        trigger = lows[i]
     aspect = "NONE"
     if any(w in ("has", "have", "had") for w in before[-3:]) and (
         trigger.endswith("ed") or trigger in IRREGULAR_PAST or trigger in _PARTICIPLES

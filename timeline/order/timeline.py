@@ -9,6 +9,7 @@ articles are grouped into one event that keeps every source.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -57,6 +58,8 @@ def participants(event: Event) -> frozenset[str]:
 def _group(raw: Sequence[Event]) -> list[Event]:
     """Group reports of the same event from different documents: same date
     value, same trigger lemma and at least one shared participant."""
+    if len({e.document for e in raw}) < 2:
+        return list(raw)  # only reports from different documents are grouped
     buckets: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(raw):
         if e.trigger:
@@ -130,12 +133,17 @@ class Timeline:
         unique: dict[tuple[Any, ...], Event] = {}
         for e in events:
             unique.setdefault(_raw_key(e), e)
-        reports = tuple(sorted(unique.values(), key=_raw_key))
+        # the keys are distinct, so sorting by them alone orders as sorting the events by them
+        reports = tuple(unique[k] for k in sorted(unique))
         grouped = tuple(sorted(_group(reports), key=order_key))
-        seen: dict[Mention, None] = {}
-        for m in mentions:
-            seen.setdefault(m, None)
-        ordered_mentions = tuple(sorted(seen, key=lambda m: (m.start, m.end, m.value, m.text)))
+        given = tuple(mentions)
+        if all(a.start < b.start for a, b in itertools.pairwise(given)):
+            # in text order and no two at one place (extract's own order):
+            # none repeats another, and sorting would keep them as they are
+            ordered_mentions = given
+        else:
+            seen: dict[Mention, None] = dict.fromkeys(given)
+            ordered_mentions = tuple(sorted(seen, key=lambda m: (m.start, m.end, m.value, m.text)))
         return cls(grouped, ordered_mentions, reports)
 
     @classmethod
