@@ -12,11 +12,15 @@ serial:
 * ``spark``: ``timeline.spark.events`` on ``local[N]``, collected with
   ``toArrow``.
 
+Each parallel engine runs in a block of its own, started before and stopped
+after it, its rounds alternating with serial rounds; its ratio is to the
+serial rounds of its block, so an idle cluster or JVM of another engine
+never shares the CPUs with it.
+
 Each engine is started and warmed up (workers spawned, grammar compiled) on a
 few documents before it is timed, and those start-up costs are printed apart:
-the throughput is what a long corpus sees.  The engines then run in turn,
-``--rounds`` times over, and each one's fastest round counts, so that a change
-of load on a shared machine falls on all of them alike.  Every engine must
+the throughput is what a long corpus sees.  Each figure is an engine's
+fastest round (``--rounds``).  Every engine must
 give the same number of event rows as serial, or the run fails.  The load
 average is printed before and after: on a loaded machine a parallel engine
 gets more than its share of the CPUs, and the ratios mean little.
@@ -45,12 +49,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "te3-silver"
 GOAL = 1.6  # two workers over serial, on a 2-core machine
 WARM_DOCS = 8
-DASK_PARTITIONS = 16
-# A Spark task costs tens of milliseconds of scheduling and Arrow plumbing
-# around the Python work, so Spark runs best with a few large tasks per core
-# (Spark's tuning guide says two or three); 16 tasks on local[2] measured
-# 1.5x serial where 4 measured 1.65-1.77x (docs/integrations/spark.md).
-SPARK_TASKS_PER_WORKER = 2
+# A task costs tens of milliseconds of scheduling and data transfer around
+# the Python work, so a few large tasks per worker run faster than many
+# small ones.  Measured on local[2] / 2 Dask workers, all of te3-silver,
+# best of 3 interleaved rounds (docs/integrations/spark.md): Spark 1.68x
+# serial with 2 tasks, 1.60x with 4, 1.49x with 8; Dask 1.61x with 2,
+# 1.67x with 4, 1.65x with 16.
+DASK_TASKS_PER_WORKER = 2
+SPARK_TASKS_PER_WORKER = 1
 
 Doc = tuple[str, str, str]
 
@@ -136,8 +142,12 @@ def dask(args: argparse.Namespace) -> Engine:
     client = distributed.Client(cluster)
 
     def run(docs: Sequence[Doc]) -> tuple[int, float]:
-        parts = args.partitions or DASK_PARTITIONS
+        parts = args.partitions or DASK_TASKS_PER_WORKER * args.jobs
         bag = db.from_sequence(as_dicts(docs), npartitions=min(parts, len(docs)))
+        # the input in the workers' memory before the clock starts, as Spark's
+        # cached frame is: a pipeline reads its articles on the workers
+        bag = client.persist(bag)
+        distributed.wait(bag)
         return timed(lambda: len(timeline.dask.events(bag).compute()))
 
     def stop() -> None:
@@ -191,42 +201,58 @@ WARM_DOCS_SAMPLE: list[Doc] = []
 def measure(
     names: Sequence[str], args: argparse.Namespace, docs: Sequence[Doc]
 ) -> list[dict[str, Any]]:
-    """Start every engine, then run them in turn, ``args.rounds`` rounds, so
-    that a change of load on a shared machine falls on all of them alike;
-    each engine's figure is its fastest round."""
-    started: dict[str, Engine] = {}
-    times: dict[str, list[float]] = {name: [] for name in names}
+    """Each parallel engine in a block of its own: it is started, then it and
+    serial run in turn, ``args.rounds`` rounds, and it is stopped before the
+    next engine starts.  So no other engine's idle processes (a Dask
+    cluster's heartbeats, a Spark JVM) share the CPUs with it, and a change
+    of load falls on it and on the serial rounds it is compared with alike.
+    Each figure is the fastest round; an engine's ratio is to the serial
+    rounds of its own block."""
+    serial_engine = ENGINES["serial"](args)
+    times: dict[str, list[float]] = {"serial": []}
+    paired: dict[str, list[float]] = {}
+    starts: dict[str, float] = {"serial": serial_engine[0]}
     rows: dict[str, int] = {}
-    try:
-        for name in names:
-            started[name] = ENGINES[name](args)
-            print(f"  {name} started", file=sys.stderr)
-        for round_ in range(args.rounds):
-            for name in names:
-                count, elapsed = started[name][1](docs)
-                times[name].append(elapsed)
-                if rows.setdefault(name, count) != count:
-                    raise RuntimeError(f"{name} gave {count} rows, then {rows[name]}")
-            print(f"  round {round_ + 1} done", file=sys.stderr)
-    finally:
-        for engine in started.values():
-            engine[2]()
+
+    def run(name: str, engine: Engine) -> float:
+        count, elapsed = engine[1](docs)
+        if rows.setdefault(name, count) != count:
+            raise RuntimeError(f"{name} gave {count} rows, then {rows[name]}")
+        return elapsed
+
+    parallel = [name for name in names if name != "serial"]
+    for name in parallel or ["serial"]:
+        engine = ENGINES[name](args) if name != "serial" else serial_engine
+        starts[name] = engine[0]
+        print(f"  {name} started", file=sys.stderr)
+        times.setdefault(name, [])
+        paired[name] = []
+        try:
+            for round_ in range(args.rounds):
+                paired[name].append(run("serial", serial_engine))
+                if name != "serial":
+                    times[name].append(run(name, engine))
+                print(f"  {name}: round {round_ + 1} done", file=sys.stderr)
+        finally:
+            if name != "serial":
+                engine[2]()
+        times["serial"].extend(paired[name])
     chars = sum(len(t) for _, t, _ in docs)
     out = []
     for name in names:
         best = min(times[name])
-        out.append(
-            {
-                "engine": name,
-                "workers": 1 if name == "serial" else args.jobs,
-                "start_up_s": round(started[name][0], 2),
-                "seconds": round(best, 2),
-                "rounds_s": [round(t, 2) for t in times[name]],
-                "docs_per_s": round(len(docs) / best, 1),
-                "chars_per_s": round(chars / best),
-                "rows": rows[name],
-            }
-        )
+        row: dict[str, Any] = {
+            "engine": name,
+            "workers": 1 if name == "serial" else args.jobs,
+            "start_up_s": round(starts[name], 2),
+            "seconds": round(best, 2),
+            "rounds_s": [round(t, 2) for t in times[name]],
+            "docs_per_s": round(len(docs) / best, 1),
+            "chars_per_s": round(chars / best),
+            "rows": rows[name],
+            "ratio": round(min(paired[name]) / best, 2) if name in paired else 1.0,
+        }
+        out.append(row)
     return out
 
 
@@ -239,8 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--partitions",
         type=int,
         default=None,
-        help=f"Dask and Spark partitions (default: {DASK_PARTITIONS} for Dask, "
-        f"{SPARK_TASKS_PER_WORKER} per worker for Spark)",
+        help=f"Dask and Spark partitions (default: {DASK_TASKS_PER_WORKER} per worker "
+        f"for Dask, {SPARK_TASKS_PER_WORKER} per worker for Spark)",
     )
     p.add_argument("--rounds", type=int, default=3, help="rounds of all engines (best counts)")
     p.add_argument("--skip", default="", help="engines to leave out, comma-separated")
@@ -271,7 +297,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{'docs/s':>8} {'chars/s':>10} {'x serial':>8}"
     )
     for r in results:
-        r["ratio"] = round(r["docs_per_s"] / base["docs_per_s"], 2)
         print(
             f"{r['engine']:<11} {r['workers']:>7} {r['start_up_s']:>10.2f} {r['seconds']:>7.2f} "
             f"{r['docs_per_s']:>8.1f} {r['chars_per_s']:>10,} {r['ratio']:>8.2f}"
