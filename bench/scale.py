@@ -141,13 +141,17 @@ def dask(args: argparse.Namespace) -> Engine:
     )
     client = distributed.Client(cluster)
 
+    bags: dict[int, Any] = {}
+
     def run(docs: Sequence[Doc]) -> tuple[int, float]:
-        parts = args.partitions or DASK_TASKS_PER_WORKER * args.jobs
-        bag = db.from_sequence(as_dicts(docs), npartitions=min(parts, len(docs)))
-        # the input in the workers' memory before the clock starts, as Spark's
-        # cached frame is: a pipeline reads its articles on the workers
-        bag = client.persist(bag)
-        distributed.wait(bag)
+        # the input in the workers' memory before the clock starts, once, as
+        # Spark's cached frame is: a pipeline reads its articles on the workers
+        bag = bags.get(id(docs))
+        if bag is None:
+            parts = args.partitions or DASK_TASKS_PER_WORKER * args.jobs
+            bag = db.from_sequence(as_dicts(docs), npartitions=min(parts, len(docs)))
+            bag = bags[id(docs)] = client.persist(bag)
+            distributed.wait(bag)
         return timed(lambda: len(timeline.dask.events(bag).compute()))
 
     def stop() -> None:
@@ -176,14 +180,19 @@ def spark(args: argparse.Namespace) -> Engine:
     )
     session.sparkContext.setLogLevel("ERROR")
 
+    frames: dict[int, Any] = {}
+
     def run(docs: Sequence[Doc]) -> tuple[int, float]:
-        frame = session.createDataFrame(list(docs), "id string, text string, published string")
-        parts = args.partitions or SPARK_TASKS_PER_WORKER * args.jobs
-        frame = frame.repartition(min(parts, len(docs))).cache()
-        frame.count()  # the input in memory before the clock starts
-        result = timed(lambda: int(timeline.spark.events(frame).toArrow().num_rows))
-        frame.unpersist()
-        return result
+        # The input is cached once, before the clock starts, and every round
+        # reads the same cached frame, as a pipeline reads its table: a new
+        # frame per round would also time caching it and planning anew.
+        frame = frames.get(id(docs))
+        if frame is None:
+            frame = session.createDataFrame(list(docs), "id string, text string, published string")
+            parts = args.partitions or SPARK_TASKS_PER_WORKER * args.jobs
+            frame = frames[id(docs)] = frame.repartition(min(parts, len(docs))).cache()
+            frame.count()
+        return timed(lambda: int(timeline.spark.events(frame).toArrow().num_rows))
 
     run(WARM_DOCS_SAMPLE)
     return time.perf_counter() - t0, run, session.stop
