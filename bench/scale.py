@@ -56,6 +56,7 @@ WARM_DOCS = 8
 # serial with 2 tasks, 1.60x with 4, 1.49x with 8; Dask 1.61x with 2,
 # 1.67x with 4, 1.65x with 16.
 DASK_TASKS_PER_WORKER = 2
+SPARK_JVM_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 SPARK_TASKS_PER_WORKER = 1
 
 Doc = tuple[str, str, str]
@@ -176,6 +177,10 @@ def spark(args: argparse.Namespace) -> Engine:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        # On a small machine the JVM's garbage collector and JIT threads take
+        # CPU from the Python workers: one GC thread and the quick JIT only
+        # (docs/integrations/spark.md, "Partitions").
+        .config("spark.driver.extraJavaOptions", SPARK_JVM_OPTIONS)
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
