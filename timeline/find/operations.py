@@ -259,6 +259,9 @@ _WEEKDAY_LIST_BEFORE = re.compile(
 )
 
 
+# What every list above ends with: a cheap test before the search for it.
+_LIST_JOINT = re.compile(r"(?i)(?:,|&|and|or)\s{1,2}\Z")
+
 _VERB_ABBRS = frozenset(("sat", "wed", "sun"))
 
 
@@ -266,6 +269,8 @@ def _weekday_list(text: str, start: int) -> re.Match[str] | None:
     """The list of weekdays that the candidate at ``start`` continues, if any
     ("sat", "wed" and "sun" in lower case begin none unless "on" or "every"
     comes first: "the students sat and wed")."""
+    if _LIST_JOINT.search(text, max(0, start - 6), start) is None:
+        return None  # no joiner right before: no list (most weekdays stop here)
     m = _WEEKDAY_LIST_BEFORE.search(text, max(0, start - 72), start)
     if m is not None and m.group("head").rstrip(".") in _VERB_ABBRS and not m.group("every"):
         return None
