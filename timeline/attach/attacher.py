@@ -94,22 +94,15 @@ class Tagging:
 
     def verbs(self, indices: Sequence[int]) -> list[bool]:
         """:meth:`verb` of each word of ``indices``."""
-        known, verb = self._verbs, self.verb
-        return [known[i] if i in known else verb(i) for i in indices]
+        return [self.verb(i) for i in indices]
 
     def events(self, indices: Sequence[int]) -> list[float]:
         """:meth:`event` of each word of ``indices``, the new ones tagged together."""
         known = self._events
         todo = [i for i in indices if i not in known]
         if todo:
-            words, lows, verbs = self.words, self.lows, self._verbs
-            flags: list[bool] = []
-            for i in todo:
-                v = verbs.get(i)
-                if v is None:
-                    v = verbs[i] = is_verb(words, i, lows)
-                flags.append(v)
-            known.update(zip(todo, self.model.events(words, todo, flags, lows), strict=True))
+            probabilities = self.model.events(self.words, todo, self.verbs(todo), self.lows)
+            known.update(zip(todo, probabilities, strict=True))
         return [known[i] for i in indices]
 
     def spans(self, start: int, end: int) -> list[tuple[int, str]]:
