@@ -285,6 +285,7 @@ def test_grammar_from_the_shipped_plan_equals_a_fresh_one() -> None:
     a, b = _from_plan(shipped), _from_plan(_make_plan(True))
     assert a.rules == b.rules
     assert a.parts == b.parts
+    assert a.index == b.index
     assert dict(a.tables) == dict(b.tables)
     assert (a.master_source, a.ungated_source, a.domain_source) == (
         b.master_source,

@@ -166,6 +166,7 @@ def test_prefixes_allow_every_match() -> None:
     """Each rule's prefixes allow the text at each of its matches, so that
     the router never leaves out a rule that would match."""
     from tests.strategies import DATE_PHRASES
+    from timeline.find.compiler import _KEY
     from timeline.find.prefixes import NON_ASCII, prefixes
 
     g = grammar()
@@ -174,9 +175,9 @@ def test_prefixes_allow_every_match() -> None:
     text += " nineteen ninety-six, mid-March, the first half of 2003, by year's end, 5 p.m."
     text += " " + text.translate(str.maketrans({"k": "\u212a", "s": "\u017f", "i": "\u0131"}))
     for rule in g.rules:
-        found = prefixes(rule.pattern, 6)
+        found = prefixes(rule.pattern, _KEY)
         for m in re.finditer(rf"(?<!\w)(?:{rule.pattern})(?!\w)", text):
-            key = text[m.start() : m.start() + 6]
+            key = text[m.start() : m.start() + _KEY]
             assert any(
                 all(
                     c is None or ch in c or (not ch.isascii() and NON_ASCII in c)

@@ -53,17 +53,23 @@ class Rule:
         object.__setattr__(self, "span_group", spans[-1] if spans else None)
 
 
-# Rules are picked by the first characters at a position: this many.
-_KEY = 6
+# Rules are picked by the first characters at a position: this many.  Ten
+# tell "the first time" from "the first quarter" and "thousands of" from
+# "thousands of years": fewer rules are tried and fail at each position.
+_KEY = 10
 # Picks are cached by those characters; the cache starts over when this full.
 _MAX_PICKS = 1 << 16
 
 
-# A main rule's regex source, FIRST set and prefixes.
-Part = tuple[str, frozenset[str] | None, frozenset[Prefix]]
+# A main rule's regex source and FIRST set.
+Part = tuple[str, frozenset[str] | None]
+# The prefixes of every main rule as an index by key position: for each
+# position, each column (``None``: any character) with the prefixes (bits) that
+# have it there; and each rule's first bit (a rule's bits are contiguous).
+Index = tuple[tuple[tuple[tuple[Column, tuple[int, ...]], ...], ...], tuple[int, ...]]
 
 
-def _bits(positions: list[int], size: int) -> int:
+def _bits(positions: Iterable[int], size: int) -> int:
     """An integer with the bits at ``positions`` set."""
     found = bytearray((size + 7) // 8)
     for p in positions:
@@ -71,43 +77,70 @@ def _bits(positions: list[int], size: int) -> int:
     return int.from_bytes(found, "little")
 
 
+def _index(found_by_rule: list[frozenset[Prefix]]) -> Index:
+    """The prefix index of the rules with these prefixes (see :data:`Index`)."""
+    low: list[int] = []
+    having: list[dict[Column, list[int]]] = [{} for _ in range(_KEY)]
+    bit = 0
+    for found in found_by_rule:
+        low.append(bit)
+        for prefix in sorted(found, key=_prefix_order):
+            for i in range(_KEY):
+                column = prefix[i] if i < len(prefix) else None
+                having[i].setdefault(column, []).append(bit)
+            bit += 1
+    low.append(bit)
+    return (
+        tuple(
+            tuple(
+                sorted(((c, tuple(b)) for c, b in h.items()), key=lambda cb: _column_order(cb[0]))
+            )
+            for h in having
+        ),
+        tuple(low),
+    )
+
+
+def _column_order(column: Column) -> tuple[int, list[str]]:
+    return (0, []) if column is None else (1, sorted(column))
+
+
+def _prefix_order(prefix: Prefix) -> list[tuple[int, list[str]]]:
+    return [_column_order(c) for c in prefix]
+
+
 class _Router:
     """Which main rules can match at a position, and their regexes.
 
     Each rule has one regex of its own; a position
     tries, in rule order, only the rules whose prefixes
-    (:func:`timeline._first.prefixes`) allow the first ``_KEY`` characters
-    there.  Trying rules one by one in order finds what one alternation of
-    all of them finds: the first rule that matches.  Every prefix of every
-    rule is a bit, so a pick is a few integer operations; picks are cached.
+    (:func:`timeline.find.prefixes.prefixes`) allow the first ``_KEY``
+    characters there.  Trying rules one by one in order finds what one
+    alternation of all of them finds: the first rule that matches.  Every
+    prefix of every rule is a bit, so a pick is a few integer operations;
+    picks are cached.
     """
 
-    def __init__(self, parts: tuple[Part, ...]) -> None:
+    def __init__(self, parts: tuple[Part, ...], index: Index) -> None:
         # Each rule's regex is compiled the first time a position picks it:
         # a short text pays only for the rules its words can begin.
-        self._sources = [source for source, _, _ in parts]
+        self._sources = [source for source, _ in parts]
         self._regexes: list[re.Pattern[str] | None] = [None] * len(parts)
-        self._firsts = [first for _, first, _ in parts]
-        self._owner: list[int] = []  # the rule of each prefix (bit)
-        self._low: list[int] = []  # each rule's first bit: a rule's bits are contiguous
-        # For each position of the key, the prefixes with each column there
-        # (None: any character).
-        having: list[dict[Column, list[int]]] = [{} for _ in range(_KEY)]
-        for index, (_, _, found) in enumerate(parts):
-            self._low.append(len(self._owner))
-            for prefix in found:
-                bit = len(self._owner)
-                self._owner.append(index)
-                for i in range(_KEY):
-                    column = prefix[i] if i < len(prefix) else None
-                    having[i].setdefault(column, []).append(bit)
-        self._low.append(len(self._owner))
-        self._size = len(self._owner)
-        # For each position: the prefixes allowing each character there (made
-        # when a character is first seen there), and those allowing any.
+        self._firsts = [first for _, first in parts]
+        having, low = index
+        self._low = low
+        self._size = low[-1]
+        # The rule of each prefix (bit).
+        self._owner = [rule for rule in range(len(parts)) for _ in range(low[rule], low[rule + 1])]
+        # For each position of the key, the prefixes allowing each character
+        # there (made when a character is first seen there), and those
+        # allowing any.
         self._having = having
         self._allowing: list[dict[str, int]] = [{} for _ in range(_KEY)]
-        self._anything = [_bits(columns.get(None, []), self._size) for columns in having]
+        self._anything = [
+            _bits((b for c, bits in columns if c is None for b in bits), self._size)
+            for columns in having
+        ]
         self._by_first: dict[str, int] = {}
         self.picks: dict[str, tuple[re.Pattern[str], ...]] = {}
 
@@ -140,7 +173,7 @@ class _Router:
         """The prefixes whose column ``i`` holds ``ch`` (computed once)."""
         positions = [
             bit
-            for column, bits in self._having[i].items()
+            for column, bits in self._having[i]
             if column is not None and ch in column
             for bit in bits
         ]
@@ -190,11 +223,12 @@ class Grammar:
     # look-behind would be tried at every position.
     gate: re.Pattern[str]
     parts: tuple[Part, ...]
+    index: Index = attrs.field(repr=False)
     router: _Router = attrs.field(eq=False, repr=False)
 
     @router.default
     def _router(self) -> _Router:
-        return _Router(self.parts)
+        return _Router(self.parts, self.index)
 
     @property
     def domain_only(self) -> re.Pattern[str]:
@@ -374,7 +408,7 @@ def _load_grammar(analysed: bool = True) -> Grammar:
     return _from_plan(plan if plan is not None else _make_plan(analysed))
 
 
-_FORMAT = 2
+_FORMAT = 3
 _PLAN_FILE = "en.compiled.json"
 _PLAN_SOURCES = ("en.toml", "compiler.py", "prefixes.py")
 
@@ -443,8 +477,7 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
     bodies: list[str] = []
     extra_parts: list[str] = []
     parts: list[list[Any]] = []
-    # The prefixes' columns, each written once: a prefix is a list of indices.
-    columns: dict[tuple[str, ...], int] = {}
+    found_by_rule: list[frozenset[Prefix]] = []
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
         prefix = f"g{index}_"
@@ -463,13 +496,8 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
                 source = rf"(?<!\w)(?:{fast})(?!\w)"
                 re.compile(source)
                 first, found = analyse(expanded, _KEY) if analysed else ANYTHING
-                parts.append(
-                    [
-                        source,
-                        None if first is None else sorted(first),
-                        sorted([_column_index(c, columns) for c in p] for p in found),
-                    ]
-                )
+                parts.append([source, None if first is None else sorted(first)])
+                found_by_rule.append(found)
                 bodies.append(f"(?P<{outer}>{renamed})")
         except re.error as exc:
             raise ValueError(f"rule {name}: bad pattern: {exc}") from exc
@@ -477,6 +505,9 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
         outer_names.append(outer)
     gate = _gate({k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {}))
     lowered = {name: {norm(k): v for k, v in table.items()} for name, table in tables.items()}
+    having, low = _index(found_by_rule)
+    # Each column written once: the index refers to it by number (-1: any character).
+    columns: dict[tuple[str, ...], int] = {}
     return {
         "format": _FORMAT,
         "key": plan_key(),
@@ -490,8 +521,10 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
         # Domain-only rules are few and rare: their own small scanner, run
         # only on documents of their domain.
         "domain": rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)",
-        "columns": [list(c) for c in sorted(columns, key=columns.__getitem__)],
         "parts": parts,
+        "having": [[[_column_index(c, columns), list(b)] for c, b in h] for h in having],
+        "low": list(low),
+        "columns": [list(c) for c in sorted(columns, key=columns.__getitem__)],
     }
 
 
@@ -506,12 +539,14 @@ def _from_plan(plan: dict[str, Any]) -> Grammar:
             raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
     columns = [frozenset(c) for c in plan["columns"]]
     parts = tuple(
-        (
-            source,
-            None if first is None else frozenset(first),
-            frozenset(tuple(None if c < 0 else columns[c] for c in prefix) for prefix in found),
-        )
-        for source, first, found in plan["parts"]
+        (source, None if first is None else frozenset(first)) for source, first in plan["parts"]
+    )
+    index: Index = (
+        tuple(
+            tuple((None if c < 0 else columns[c], tuple(bits)) for c, bits in h)
+            for h in plan["having"]
+        ),
+        tuple(plan["low"]),
     )
     body, gate = plan["body"], plan["gate"]
     return Grammar(
@@ -523,6 +558,7 @@ def _from_plan(plan: dict[str, Any]) -> Grammar:
         plan["domain"],
         re.compile(plan["gate_scan"]),
         parts,
+        index,
     )
 
 
