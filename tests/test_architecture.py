@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 import subprocess
 import sys
 import textwrap
@@ -284,7 +285,10 @@ def test_grammar_from_the_shipped_plan_equals_a_fresh_one() -> None:
     assert shipped is not None
     a, b = _from_plan(shipped), _from_plan(_make_plan(True))
     assert a.rules == b.rules
-    assert a.parts == b.parts
+    assert [p[:2] for p in a.parts] == [p[:2] for p in b.parts]
+    if shipped["gate_code"] is not None and _same_engine(shipped["gate_code"]):
+        # the shipped compiled code is what this Python's compiler makes
+        assert a.parts == b.parts
     assert a.index == b.index
     assert dict(a.tables) == dict(b.tables)
     assert (a.master_source, a.ungated_source, a.domain_source) == (
@@ -295,6 +299,61 @@ def test_grammar_from_the_shipped_plan_equals_a_fresh_one() -> None:
     assert a.gate.pattern == b.gate.pattern
     for text in SAMPLES:
         assert list(scan(text, compiled=a)) == list(scan(text, compiled=b))
+
+
+def _same_engine(packed: dict[str, object]) -> bool:
+    from timeline.find.compiler import _engine
+
+    engine = _engine()
+    return engine is not None and all(packed[k] == v for k, v in engine.items())
+
+
+def test_shipped_regex_code_finds_what_the_source_finds() -> None:
+    """Each rule and the gate, built from the shipped code, match as
+    ``re.compile`` of their source does (on this Python; elsewhere the
+    sources are compiled and the code is not used)."""
+    import re
+
+    from timeline.find.compiler import _precompiled, _shipped_plan
+
+    plan = _shipped_plan()
+    assert plan is not None
+    text = " ".join(SAMPLES + [r.example for r in grammar().rules])
+    pairs = [(plan["gate_scan"], plan["gate_code"])] + [(s, p) for s, _, p in plan["parts"]]
+    for source, packed in pairs:
+        shipped, fresh = _precompiled(source, packed), re.compile(source)
+        assert shipped.pattern == fresh.pattern and shipped.groupindex == fresh.groupindex
+        found = [(m.span(), m.groups()) for m in shipped.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in fresh.finditer(text)]
+
+
+@pytest.mark.parametrize("damage", ["other engine", "cut short", "not code"])
+def test_shipped_regex_code_that_does_not_fit_is_not_used(damage: str) -> None:
+    """Code from another engine, or damaged code, falls back to compiling the
+    source: the engine refuses a malformed program instead of running it."""
+    import base64
+    import zlib
+
+    from timeline.find.compiler import _precompiled, _shipped_plan
+
+    plan = _shipped_plan()
+    assert plan is not None
+    source, _, packed = plan["parts"][0]
+    assert packed is not None
+    packed = dict(packed)
+    code = zlib.decompress(base64.b64decode(packed["code"]))
+    if damage == "other engine":
+        packed["magic"] = -1
+    elif damage == "cut short":
+        packed["code"] = base64.b64encode(zlib.compress(code[: len(code) // 2])).decode()
+    else:
+        packed["code"] = "not base64 at all!"
+    compiled = _precompiled(source, packed)
+    assert compiled.pattern == source
+    example = grammar().rules[0].example
+    assert [m.span() for m in compiled.finditer(example)] == [
+        m.span() for m in re.compile(source).finditer(example)
+    ]
 
 
 def test_a_stale_plan_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:

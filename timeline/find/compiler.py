@@ -13,14 +13,23 @@ costs at most a constant and a scan is linear in the length of the text.
 
 from __future__ import annotations
 
+import array
+import base64
 import functools
 import re
+import sys
 import tomllib
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 
 import attrs
+
+try:  # CPython's regex engine, for the shipped compiled code (see _precompiled)
+    import _sre  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - only on other Pythons
+    _sre = None
 
 from .operations import OPS, norm
 from .prefixes import ANYTHING, AVAILABLE, NON_ASCII, Column, Prefix, analyse
@@ -61,8 +70,8 @@ _KEY = 10
 _MAX_PICKS = 1 << 16
 
 
-# A main rule's regex source and FIRST set.
-Part = tuple[str, frozenset[str] | None]
+# A main rule's regex source, FIRST set and compiled code (see _precompiled).
+Part = tuple[str, frozenset[str] | None, Mapping[str, Any] | None]
 # The prefixes of every main rule as an index by key position: for each
 # position, each column (``None``: any character) with the prefixes (bits) that
 # have it there; and each rule's first bit (a rule's bits are contiguous).
@@ -124,9 +133,9 @@ class _Router:
     def __init__(self, parts: tuple[Part, ...], index: Index) -> None:
         # Each rule's regex is compiled the first time a position picks it:
         # a short text pays only for the rules its words can begin.
-        self._sources = [source for source, _ in parts]
+        self._parts = parts
         self._regexes: list[re.Pattern[str] | None] = [None] * len(parts)
-        self._firsts = [first for _, first in parts]
+        self._firsts = [first for _, first, _ in parts]
         having, low = index
         self._low = low
         self._size = low[-1]
@@ -183,7 +192,8 @@ class _Router:
     def _regex(self, index: int) -> re.Pattern[str]:
         regex = self._regexes[index]
         if regex is None:
-            regex = self._regexes[index] = re.compile(self._sources[index])
+            source, _, packed = self._parts[index]
+            regex = self._regexes[index] = _precompiled(source, packed)
         return regex
 
     def _first(self, ch: str) -> int:
@@ -496,7 +506,13 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
                 source = rf"(?<!\w)(?:{fast})(?!\w)"
                 re.compile(source)
                 first, found = analyse(expanded, _KEY) if analysed else ANYTHING
-                parts.append([source, None if first is None else sorted(first)])
+                parts.append(
+                    [
+                        source,
+                        None if first is None else sorted(first),
+                        _packed(source) if analysed and AVAILABLE else None,
+                    ]
+                )
                 found_by_rule.append(found)
                 bodies.append(f"(?P<{outer}>{renamed})")
         except re.error as exc:
@@ -504,6 +520,7 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
         rules.append([name, op, expanded, spec.get("example", ""), groups, domains])
         outer_names.append(outer)
     gate = _gate({k: v for k, v in tables.items() if k not in _DOMAIN_TABLES}, raw.get("gate", {}))
+    gate_scan = rf"\W(?={_optional_as_branch(gate)})"
     lowered = {name: {norm(k): v for k, v in table.items()} for name, table in tables.items()}
     having, low = _index(found_by_rule)
     # Each column written once: the index refers to it by number (-1: any character).
@@ -517,7 +534,9 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
         "body": "|".join(bodies),
         "gate": gate,
         # The gate as the scanner searches it: the character before each gated position.
-        "gate_scan": rf"\W(?={_optional_as_branch(gate)})",
+        "gate_scan": gate_scan,
+        # ... and as this Python's regex engine runs it (see _precompiled).
+        "gate_code": _packed(gate_scan) if analysed and AVAILABLE else None,
         # Domain-only rules are few and rare: their own small scanner, run
         # only on documents of their domain.
         "domain": rf"(?<!\w)(?:{'|'.join(extra_parts) or '(?!)'})(?!\w)",
@@ -539,7 +558,8 @@ def _from_plan(plan: dict[str, Any]) -> Grammar:
             raise ValueError(f"rule {rule.name}: unknown op {rule.op}")
     columns = [frozenset(c) for c in plan["columns"]]
     parts = tuple(
-        (source, None if first is None else frozenset(first)) for source, first in plan["parts"]
+        (source, None if first is None else frozenset(first), packed)
+        for source, first, packed in plan["parts"]
     )
     index: Index = (
         tuple(
@@ -556,10 +576,86 @@ def _from_plan(plan: dict[str, Any]) -> Grammar:
         dict(zip(plan["outer"], rules, strict=True)),
         rf"(?<!\w)(?:{body})(?!\w)",
         plan["domain"],
-        re.compile(plan["gate_scan"]),
+        _precompiled(plan["gate_scan"], plan.get("gate_code")),
         parts,
         index,
     )
+
+
+def _engine() -> dict[str, Any] | None:
+    """What compiled regex code depends on: the Python version and the regex
+    engine's magic number and code size (None without CPython's engine)."""
+    if _sre is None:  # pragma: no cover - only on other Pythons
+        return None
+    return {
+        "python": list(sys.version_info[:2]),
+        "magic": _sre.MAGIC,
+        "codesize": _sre.CODESIZE,
+        "byteorder": sys.byteorder,
+    }
+
+
+def _packed(source: str) -> dict[str, Any] | None:
+    """The code CPython's regex compiler makes of ``source``, to ship in the
+    plan: compiling the gate (a large pattern) and the rules is most of the
+    first ``extract()`` in a fresh process, nearly all of it in ``re``'s
+    pure-Python parser, which the shipped code lets a process skip.
+
+    Only called where :mod:`.prefixes` trusts the private parser (its
+    self-check passed): a plan made without that trust ships no code."""
+    engine = _engine()
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - only on other Pythons
+        return None
+    if engine is None:  # pragma: no cover
+        return None
+    parsed = _parser.parse(source, 0)
+    code = array.array(_CODE_TYPE, _compiler._code(parsed, 0))
+    if code.itemsize != engine["codesize"]:  # pragma: no cover - odd platforms
+        return None
+    return {
+        **engine,
+        "flags": parsed.state.flags,
+        "groups": parsed.state.groups,
+        "groupindex": dict(parsed.state.groupdict),
+        "code": base64.b64encode(zlib.compress(code.tobytes(), 9)).decode("ascii"),
+    }
+
+
+_CODE_TYPE = "I"
+
+
+def _precompiled(source: str, packed: Mapping[str, Any] | None) -> re.Pattern[str]:
+    """``re.compile(source)``, from the shipped code when it was made by this
+    Python's regex engine.
+
+    The engine checks code it is given (a malformed program is refused, not
+    run), and any refusal or mismatch falls back to compiling ``source``: the
+    shipped code can make the first ``extract()`` faster, never different.
+    """
+    engine = _engine()
+    if packed is not None and engine is not None:
+        try:
+            if all(packed[k] == v for k, v in engine.items()):
+                code = array.array(_CODE_TYPE)
+                code.frombytes(zlib.decompress(base64.b64decode(packed["code"])))
+                groupindex = dict(packed["groupindex"])
+                indexgroup: list[str | None] = [None] * packed["groups"]
+                for name, i in groupindex.items():
+                    indexgroup[i] = name
+                compiled: re.Pattern[str] = _sre.compile(
+                    source,
+                    packed["flags"],
+                    code.tolist(),
+                    packed["groups"] - 1,
+                    groupindex,
+                    tuple(indexgroup),
+                )
+                return compiled
+        except (KeyError, TypeError, ValueError, RuntimeError, zlib.error):
+            pass
+    return re.compile(source)
 
 
 @functools.lru_cache(maxsize=8)
@@ -582,24 +678,46 @@ def _prefix_tree(ends: Mapping[str, Iterable[str]]) -> dict[str, Any]:
 def _trie(words: set[str]) -> str:
     """A regex for a set of literal words, factored by prefix so that the
     engine dispatches on one character at a time instead of trying every word."""
-    tree = _prefix_tree(dict.fromkeys(words, ()))
+    return _emit_words(_prefix_tree(dict.fromkeys(words, ())), sorted)
 
-    def emit(node: dict[str, Any]) -> str:
-        branches = []
-        optional = "" in node
-        for ch in sorted(k for k in node if k):
-            atom = r"\s{1,3}" if ch == " " else re.escape(ch)
-            branches.append(atom + emit(node[ch]))
-        if not branches:
-            return ""
-        body = (
-            branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
-        )
-        if optional:
-            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
-        return body
 
-    return emit(tree)
+def _emit_words(node: dict[str, Any], order: Callable[[Iterable[str]], list[str]]) -> str:
+    """The regex of a prefix tree's words (of its subtree at ``node``): at
+    each character the branches in ``order``, and a word's end made optional."""
+    branches = []
+    optional = "" in node
+    for ch in order(k for k in node if k):
+        atom = r"\s{1,3}" if ch == " " else re.escape(ch)
+        branches.append(atom + _emit_words(node[ch], order))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+    if optional:
+        body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
+    return body
+
+
+def _emit_ends(node: dict[str, Any], order: Callable[[Iterable[str]], list[str]]) -> str:
+    """Like :func:`_emit_words`, but each word is followed by one of its own
+    end patterns (the tree's "" keys)."""
+    branches = [
+        (r"\s{1,3}" if ch == " " else re.escape(ch)) + _emit_ends(node[ch], order)
+        for ch in order(k for k in node if k)
+    ]
+    branches += sorted(node.get("", ()))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+# Letters by how often English words begin with them, most often first: the
+# gate's alternatives are tried in turn, so a common first letter is found
+# after few tries.  (Alternatives at one node begin with different characters:
+# their order changes the time a match takes, never the match.)
+_BY_FREQUENCY = "tasowimcbpfhdrlegnuyvkjqz"
+_RANK = {ch: rank for rank, ch in enumerate(_BY_FREQUENCY + _BY_FREQUENCY.upper() + "0123456789")}
+
+
+def _by_frequency(chars: Iterable[str]) -> list[str]:
+    return sorted(chars, key=lambda ch: (_RANK.get(ch, len(_RANK)), ch))
 
 
 def _variants(word: str) -> set[str]:
@@ -677,16 +795,36 @@ def _gate(tables: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
     # instead of trying each branch in turn; each word ends with what must
     # follow it (repeated after each word: hence "few").
     ends: dict[str, set[str]] = {v: {boundary} for p in phrases for v in _variants(p)}
-    parts = [r"[0-9'’]"]
+    apart: list[tuple[set[str], str]] = []
     for follow, heads in groups:
         tail = r"[\s-]{1,3}(?:[0-9'’]|(?i:" + _trie(follow) + ")" + boundary + ")"
         if len({h[0].lower() for h in heads}) == 1 or len(tail) * len(heads) < _REPEATED:
             for h in heads:
                 ends.setdefault(h, set()).add(tail)
         else:
-            parts.append("(?:" + _trie(heads) + ")" + tail)
-    parts.insert(1, _trie_ends(ends))
-    return "|".join(parts)
+            apart.append((heads, tail))
+    # One alternative per first character, the common first letters first:
+    # the engine finds a position's letter in a few tries and then tries only
+    # the words that begin with it, whether they end in the trie or in a
+    # branch's followers (a branch's followers are repeated once for each of
+    # its first letters, not for each of its words).
+    by_first: dict[str, list[str]] = {}
+    for ch, node in _prefix_tree(ends).items():
+        by_first.setdefault(ch, []).append(_emit_ends(node, _by_frequency))
+    for heads, tail in apart:
+        for ch, node in _prefix_tree(dict.fromkeys(heads, ())).items():
+            by_first.setdefault(ch, []).append(
+                "(?:" + _emit_words(node, _by_frequency) + ")" + tail
+            )
+    digits = r"[0-9'’]"  # a number or an elided year ("'82") passes as it is
+    return "|".join(
+        [digits]
+        + [
+            re.escape(ch) + (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")")
+            for ch, alts in ((ch, by_first[ch]) for ch in _by_frequency(by_first))
+            if not re.fullmatch(digits, ch)
+        ]
+    )
 
 
 # Follower lists this alike (shared words over all words) share a gate branch.
@@ -694,22 +832,6 @@ _SHARED = 0.9
 # A branch's followers go after each of its words in the one trie when that
 # repeats fewer characters than this.
 _REPEATED = 20_000
-
-
-def _trie_ends(ends: Mapping[str, set[str]]) -> str:
-    """Like :func:`_trie`, but each word is followed by one of its own end
-    patterns."""
-    tree = _prefix_tree(ends)
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [
-            (r"\s{1,3}" if ch == " " else re.escape(ch)) + emit(node[ch])
-            for ch in sorted(k for k in node if k)
-        ]
-        branches += sorted(node.get("", ()))
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(tree)
 
 
 @functools.cache
