@@ -9,8 +9,11 @@ serial:
 * ``build_many``: ``timeline.build_many(jobs=N)`` (a process pool of N);
 * ``dask``: ``timeline.dask.events`` on a ``distributed.LocalCluster`` of N
   worker processes, one thread each, computed to one pandas frame;
-* ``spark``: ``timeline.spark.events`` on ``local[N]``, collected with
-  ``toArrow``.
+* ``spark``: ``timeline.spark.events`` on ``local[N]``, its input in
+  partitions of about equal text length; each round ends with an xxhash64 of
+  every event row computed in Spark, and only that column of hashes is
+  collected (the events stay in Spark, as a job writing them out leaves
+  them), its row count and sum checked against serial ``build()``'s rows.
 
 Each parallel engine runs in a block of its own, started before and stopped
 after it, its rounds alternating with serial rounds; its ratio is to the
