@@ -582,6 +582,10 @@ def test_run_eval_split(tmp_path: Path) -> None:
         return n
 
     assert (docs(None), docs("dev"), docs("test")) == (3, 2, 1)
+    # a folder that holds the corpus keeps its test documents out of dev,
+    # and a folder inside it has the test documents that lie in it
+    assert (docs("dev", corpus.parent), docs("test", corpus.parent)) == (2, 1)
+    assert (docs("dev", corpus / "a"), docs("test", corpus / "a")) == (1, 1)
     # a corpus the file does not name is all dev
     other = tmp_path / "other"
     write(other, "x.tml", timeml("y"))

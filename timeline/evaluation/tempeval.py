@@ -692,18 +692,37 @@ def split_of(corpus_dir: str | Path, splits: str | Path | None = None) -> frozen
 
     The split file (``splits``, by default :data:`DEFAULT_SPLITS`) names each
     corpus by its path under the corpora directory (``tbaq-cleaned``,
-    ``wikiwars/timeml-syntime``); the corpus whose key ends ``corpus_dir``'s
-    resolved path is chosen. None when the file does not name the corpus:
-    then every document is dev.
+    ``wikiwars/timeml-syntime``). A folder is matched by where its resolved
+    path ends: the corpus itself, a folder inside it (``tbaq-cleaned/AQUAINT``:
+    the test documents in it), or a folder that holds it (``wikiwars``: the
+    test documents of ``timeml-syntime`` below it, so that no test document
+    is scored as dev by pointing one level up). None when the file names no
+    corpus there: then every document is dev.
     """
     path = Path(splits) if splits is not None else DEFAULT_SPLITS
     table = _load_splits(path)
     parts = Path(corpus_dir).resolve().parts
+    found: set[str] | None = None
     for key, test in table.items():
         kparts = tuple(key.split("/"))
-        if len(parts) >= len(kparts) and parts[-len(kparts) :] == kparts:
-            return test
-    return None
+        mine: set[str] | None = None
+        # corpus_dir is the corpus (extra 0) or a folder `extra` levels inside it
+        for extra in range(len(parts) - len(kparts) + 1):
+            if parts[len(parts) - extra - len(kparts) : len(parts) - extra] == kparts:
+                inner = "/".join(parts[len(parts) - extra :])
+                prefix = inner + "/" if inner else ""
+                mine = {t[len(prefix) :] for t in test if t.startswith(prefix)}
+                break
+        if mine is None:
+            # corpus_dir holds the corpus: it ends with the key's first parts
+            for keep in range(len(kparts) - 1, 0, -1):
+                if parts[-keep:] == kparts[:keep]:
+                    below = "/".join(kparts[keep:])
+                    mine = {f"{below}/{t}" for t in test}
+                    break
+        if mine is not None:
+            found = (found or set()) | mine
+    return None if found is None else frozenset(found)
 
 
 def _same(a: Document, b: Document) -> bool:
