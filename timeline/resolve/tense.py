@@ -95,9 +95,15 @@ IRREGULAR_PAST = frozenset(
 # meets Bush on Monday" (but not after a determiner: "the expected visits").
 _SCHEDULE = frozenset(
     "opens starts begins ends closes resumes meets kicks convenes expires arrives concludes "
-    "travels".split()
+    "travels flies leaves departs goes plays faces".split()
 )
 _SCHEDULE_PLURAL = frozenset("meet host start begin resume convene".split())
+# Right before a weekday: "a strike starting Monday", "beginning on Thursday".
+_STARTING = frozenset(("starting", "beginning"))
+# A present verb of coming into effect: "comes into force", "takes effect".
+_IN_EFFECT = frozenset(
+    (("comes", "into"), ("takes", "effect"), ("come", "into"), ("take", "effect"))
+)
 _NOT_VERB_BEFORE = frozenset(
     "a an the its their his her our this these those to will would can could may might must "
     "should did does do not and or".split()
@@ -196,7 +202,8 @@ _SIGNAL_WORDS = (
     | _COMMITTED
     | _SCHEDULE
     | _SCHEDULE_PLURAL
-    | frozenset(("ahead",))
+    | _STARTING
+    | frozenset(("ahead", "comes", "come", "takes", "take"))
 )
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
@@ -294,6 +301,12 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         and prev not in _PRESENT_AUX
     ):
         return FUTURE  # "he and Arafat meet on Monday" (not "a track meet")
+    if w in _STARTING and not month and (i == n - 1 or (i == n - 2 and nxt == "on")):
+        # "a strike starting Monday", "talks beginning on Thursday": a start
+        # announced by its day lies ahead
+        return FUTURE
+    if (w, nxt) in _IN_EFFECT and prev not in _NOT_VERB_BEFORE:
+        return FUTURE  # "the law comes into force on Monday", "takes effect Friday"
     if w == "ahead" and nxt == "of" and left and _ahead_of_date(words, i + 2, n):
         return FUTURE  # "ahead of Thursday's election", "ahead of the weekend"
     if w in _COMMITTED and nxt == "to" and left and after_to not in _NOT_VERB_BEFORE and month:
