@@ -24,9 +24,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # its fast loop; a look-behind then picks the alternative.
 _CUT = re.compile(
     r"[.!?;:\stwba\"“”'`]"
-    # a sentence end, not after "Mr." or "Jan." or an initial
+    # a sentence end, not after "Mr." or an initial, nor after "Jan." unless
+    # a capitalised word follows ("in July and Aug. Was ...", not "Aug. 5")
     r"(?:(?<=[.!?;:])"
-    r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
+    r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?:(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])|(?=\s{1,3}[A-Z][a-z]))(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
     r"\s"
     r"|(?<=\n)"  # a line break: a headline, a dateline and a body are apart
     r"|(?<=\s)[-—–]{1,2}\s"  # a dash between spaces
