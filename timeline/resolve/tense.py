@@ -73,6 +73,9 @@ _FUTURE_SINGLE = frozenset(
     "upcoming scheduled slated expects forecasts predicts anticipates projects intends "
     "planned planning".split()
 )
+# "as planned", "as previously scheduled": the words tell that a plan held,
+# not when.
+_AS_PLANNED = frozenset("as previously originally initially".split())
 # Past verbs whose "to" clause lies ahead of the decision: "agreed to meet on Friday".
 _COMMITTED = frozenset("decided agreed voted promised pledged vowed threatened undertook".split())
 _DETERMINERS = frozenset("a an the its their his her our this these those".split())
@@ -285,6 +288,8 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         # "had been due to expire": a future seen from a past point
         return PAST if prev in ("was", "were", "been", "had") else FUTURE
     if w in _FUTURE_SINGLE:
+        if prev in _AS_PLANNED:
+            return None  # "as (previously) planned": a plan's keeping, no tense
         return FUTURE
     if (
         w in ("set", "due")
