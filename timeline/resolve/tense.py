@@ -99,9 +99,12 @@ IRREGULAR_PAST = frozenset(
 # meets Bush on Monday" (but not after a determiner: "the expected visits").
 _SCHEDULE = frozenset(
     "opens starts begins ends closes resumes meets kicks convenes expires arrives concludes "
-    "travels flies leaves departs goes plays faces".split()
+    "travels flies leaves departs goes plays faces entertains".split()
 )
-_SCHEDULE_PLURAL = frozenset("meet host start begin resume convene".split())
+_SCHEDULE_PLURAL = frozenset("meet host start begin resume convene entertain".split())
+# Present verbs that tell a schedule only with their particle: "matches kick
+# off on Wednesday", "Christmas falls on a Friday".
+_SCHEDULE_PARTICLE = frozenset((("kick", "off"), ("kicks", "off"), ("falls", "on"), ("fall", "on")))
 # Right before a weekday: "a strike starting Monday", "beginning on Thursday".
 _STARTING = frozenset(("starting", "beginning"))
 # A present verb of coming into effect: "comes into force", "takes effect".
@@ -206,6 +209,7 @@ _SIGNAL_WORDS = (
     | _COMMITTED
     | _SCHEDULE
     | _SCHEDULE_PLURAL
+    | frozenset(w for w, _ in _SCHEDULE_PARTICLE)
     | _STARTING
     | frozenset(("ahead", "comes", "come", "takes", "take"))
 )
@@ -220,6 +224,7 @@ _DUE_TO_VERBS = frozenset(
     finish resume vote announce attend travel launch release publish deliver face make
     give hear decide report rule issue run come go appear speak address testify retire
     step complete reopen hand submit present unveil play fly sit convene
+    receive discuss debate consider review become depart host
     """.split()
 )
 # Words before "starts", "ends", "meet" that make them nouns: "a strong start",
@@ -298,6 +303,8 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         and not prev.endswith("ed")
     ):
         return FUTURE  # "a summit set for April", "an election due in December"
+    if (w, nxt) in _SCHEDULE_PARTICLE and prev not in _NOT_VERB_BEFORE:
+        return FUTURE  # "the first legs kick off on Wednesday"
     if w in _SCHEDULE and prev not in _NOT_VERB_BEFORE and prev not in _NOT_SUBJECT:
         return FUTURE  # "the trial resumes on Monday"
     if (
