@@ -76,6 +76,8 @@ _FUTURE_SINGLE = frozenset(
 # "as planned", "as previously scheduled": the words tell that a plan held,
 # not when.
 _AS_PLANNED = frozenset("as previously originally initially".split())
+# The forms of "be" an adverb may part from its participle.
+_BE_FORMS = frozenset("be is are am being".split())
 # Past verbs whose "to" clause lies ahead of the decision: "agreed to meet on Friday".
 _COMMITTED = frozenset("decided agreed voted promised pledged vowed threatened undertook".split())
 _DETERMINERS = frozenset("a an the its their his her our this these those".split())
@@ -342,6 +344,10 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
             # progressive with a day is an arrangement ahead
             return FUTURE
         return PRESENT
+    if prev.endswith("ly") and len(prev) > 4 and i > 1 and words[i - 2] in _BE_FORMS:
+        # "will be formally set up", "was quickly sold": the adverb stands
+        # between the auxiliary and its participle
+        prev = words[i - 2]
     if prev in ("is", "are", "am") and (w in IRREGULAR_PAST or w.endswith("ed")):
         return PRESENT  # "the case is heard": a present passive
     if (
