@@ -36,7 +36,7 @@ _CUT = re.compile(
     r"|(?<=[\"“”'`])(?:(?<=[\"“”])|(?<=')'|(?<=`)`)"
     # a word that starts a clause
     r"|(?<=[twba])(?<!\w[twba])"
-    r"(?:(?<=t)hat|(?<=w)(?:hich|hose|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
+    r"(?:(?<=t)hat|(?<=w)(?:hich|hose|hom|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
 )
 # Softer cuts: tried first, and given up when the smaller clause shows no tense
 # ("reached a deal last week and will review it" versus "stepped down as
@@ -179,7 +179,7 @@ _WEEKDAY_START = re.compile(
     r"(?i)(?:(?:early|late|last|next|this|on)\s{1,3})?"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)(?:day|night|morrow)"
 )
-_RELATIVE_START = re.compile(r"(?<![A-Za-z])(?:who|which|whose)\Z")
+_RELATIVE_START = re.compile(r"(?<![A-Za-z])(?:who|whom|which|whose)\Z")
 # A comma, then an attribution: ", an official from the group said".
 _ATTRIBUTION = re.compile(
     r",(?=\s{1,3}(?:[A-Za-z.'’-]{1,30}\s{1,3}){0,5}"
