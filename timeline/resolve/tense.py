@@ -213,7 +213,7 @@ _SIGNAL_WORDS = (
     | _SCHEDULE_PLURAL
     | frozenset(w for w, _ in _SCHEDULE_PARTICLE)
     | _STARTING
-    | frozenset(("ahead", "comes", "come", "takes", "take"))
+    | frozenset(("ahead", "comes", "come", "takes", "take", "if", "unless"))
 )
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
@@ -322,6 +322,10 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         return FUTURE
     if (w, nxt) in _IN_EFFECT and prev not in _NOT_VERB_BEFORE:
         return FUTURE  # "the law comes into force on Monday", "takes effect Friday"
+    if w in ("if", "unless") and i < n and prev != "as" and prev != "even":
+        # "if they beat Deportivo on Wednesday": a condition in the present
+        # tells of what is still to come (a past verb nearer wins first)
+        return FUTURE
     if w == "ahead" and nxt == "of" and left and _ahead_of_date(words, i + 2, n):
         return FUTURE  # "ahead of Thursday's election", "ahead of the weekend"
     if w in _COMMITTED and nxt == "to" and left and after_to not in _NOT_VERB_BEFORE and month:
