@@ -326,6 +326,31 @@ def deadline_date(text: str, cand: Candidate, tense: str | None, story: bool) ->
     return attrs.evolve(cand, lean=1)
 
 
+def contract_month(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
+    """ "crude for January delivery", "for delivery in December": the month a
+    contract delivers in lies ahead, whatever the price did ("the March
+    delivery was late" is no contract)."""
+    if (
+        _open_date(cand, story)
+        and isinstance(cand.expr, CalDate)
+        and cand.expr.day is None
+        and (
+            (
+                _DELIVERY_AFTER.match(text, cand.end)
+                and _FOR_BEFORE.search(text, max(0, cand.start - 5), cand.start)
+            )
+            or _DELIVERY_BEFORE.search(text, max(0, cand.start - 20), cand.start)
+        )
+    ):
+        return attrs.evolve(cand, direction=1)
+    return None
+
+
+_DELIVERY_AFTER = re.compile(r"\s{1,3}(?:delivery|settlement)\b")
+_DELIVERY_BEFORE = re.compile(r"\bfor\s{1,3}delivery\s{1,3}in\s{1,3}\Z")
+_FOR_BEFORE = re.compile(r"\bfor\s{1,3}\Z")
+
+
 # "will" (or "shall") earlier in the same sentence.
 _WILL_BEFORE = re.compile(
     r"\b(?:will|shall)(?:\s{1,3}not)?\s[^.;:!?\n]{0,70}\Z|['’]ll\s[^.;:!?\n]{0,70}\Z"
@@ -378,6 +403,7 @@ CUES: tuple[tuple[str, Cue], ...] = (
     ("postponed-until", postponed_until),
     ("since-date", since_date),
     ("deadline-date", deadline_date),
+    ("contract-month", contract_month),
     ("fronted-day", fronted_day),
     ("until-weekday", until_weekday),
     ("done-weekday", done_weekday),

@@ -213,7 +213,7 @@ _SIGNAL_WORDS = (
     | _SCHEDULE_PLURAL
     | frozenset(w for w, _ in _SCHEDULE_PARTICLE)
     | _STARTING
-    | frozenset(("ahead", "comes", "come", "takes", "take", "if", "unless"))
+    | frozenset(("ahead", "comes", "come", "takes", "take", "if", "unless", "about"))
 )
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
@@ -322,6 +322,8 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         return FUTURE
     if (w, nxt) in _IN_EFFECT and prev not in _NOT_VERB_BEFORE:
         return FUTURE  # "the law comes into force on Monday", "takes effect Friday"
+    if w == "about" and i == n - 1 and prev in ("how", "what"):
+        return FUTURE  # "how about Friday night?": a suggestion looks ahead
     if w in ("if", "unless") and i < n and prev != "as" and prev != "even":
         # "if they beat Deportivo on Wednesday": a condition in the present
         # tells of what is still to come (a past verb nearer wins first)
