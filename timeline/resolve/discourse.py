@@ -330,10 +330,11 @@ def contract_month(text: str, cand: Candidate, tense: str | None, story: bool) -
     """ "crude for January delivery", "for delivery in December": the month a
     contract delivers in lies ahead, whatever the price did ("the March
     delivery was late" is no contract)."""
+    x = cand.expr
     if (
-        _open_date(cand, story)
-        and isinstance(cand.expr, CalDate)
-        and cand.expr.day is None
+        type(x) is CalDate
+        and x.day is None
+        and _open_date(cand, story)
         and (
             (
                 _DELIVERY_AFTER.match(text, cand.end)
