@@ -272,6 +272,24 @@ _POSTPONED = re.compile(
 )
 
 
+def since_period_end(
+    text: str, cand: Candidate, tense: str | None, story: bool
+) -> Candidate | None:
+    """ "since year-end", "since the end of the month": the end of this
+    period is still to come, so the one counted from is the last one."""
+    x = cand.expr
+    if (
+        type(x) is Shift
+        and x.n == 0
+        and cand.mod == "END"
+        and not x.anaphoric
+        and not story
+        and _lead_word(text, cand) == "since"
+    ):
+        return attrs.evolve(cand, expr=attrs.evolve(x, n=-1))
+    return None
+
+
 def postponed_until(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "delayed until Friday", "has been put off until March": ahead, in any
     tense (the day something was moved to has not come yet)."""
@@ -403,6 +421,7 @@ def done_weekday(text: str, cand: Candidate, tense: str | None, story: bool) -> 
 CUES: tuple[tuple[str, Cue], ...] = (
     ("postponed-until", postponed_until),
     ("since-date", since_date),
+    ("since-period-end", since_period_end),
     ("deadline-date", deadline_date),
     ("contract-month", contract_month),
     ("fronted-day", fronted_day),
