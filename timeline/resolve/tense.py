@@ -106,13 +106,11 @@ _SCHEDULE = frozenset(
 _SCHEDULE_PLURAL = frozenset("meet host start begin resume convene entertain".split())
 # Present verbs that tell a schedule only with their particle: "matches kick
 # off on Wednesday", "Christmas falls on a Friday".
-_SCHEDULE_PARTICLE = frozenset((("kick", "off"), ("kicks", "off"), ("falls", "on"), ("fall", "on")))
+_SCHEDULE_PARTICLE = {"kick": "off", "kicks": "off", "falls": "on", "fall": "on"}
 # Right before a weekday: "a strike starting Monday", "beginning on Thursday".
 _STARTING = frozenset(("starting", "beginning"))
 # A present verb of coming into effect: "comes into force", "takes effect".
-_IN_EFFECT = frozenset(
-    (("comes", "into"), ("takes", "effect"), ("come", "into"), ("take", "effect"))
-)
+_IN_EFFECT = {"comes": "into", "takes": "effect", "come": "into", "take": "effect"}
 _NOT_VERB_BEFORE = frozenset(
     "a an the its their his her our this these those to will would can could may might must "
     "should did does do not and or".split()
@@ -211,7 +209,7 @@ _SIGNAL_WORDS = (
     | _COMMITTED
     | _SCHEDULE
     | _SCHEDULE_PLURAL
-    | frozenset(w for w, _ in _SCHEDULE_PARTICLE)
+    | frozenset(_SCHEDULE_PARTICLE)
     | _STARTING
     | frozenset(("ahead", "comes", "come", "takes", "take", "if", "unless", "about"))
 )
@@ -305,7 +303,7 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         and not prev.endswith("ed")
     ):
         return FUTURE  # "a summit set for April", "an election due in December"
-    if (w, nxt) in _SCHEDULE_PARTICLE and prev not in _NOT_VERB_BEFORE:
+    if _SCHEDULE_PARTICLE.get(w) == nxt and prev not in _NOT_VERB_BEFORE:
         return FUTURE  # "the first legs kick off on Wednesday"
     if w in _SCHEDULE and prev not in _NOT_VERB_BEFORE and prev not in _NOT_SUBJECT:
         return FUTURE  # "the trial resumes on Monday"
@@ -320,7 +318,7 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         # "a strike starting Monday", "talks beginning on Thursday": a start
         # announced by its day lies ahead
         return FUTURE
-    if (w, nxt) in _IN_EFFECT and prev not in _NOT_VERB_BEFORE:
+    if _IN_EFFECT.get(w) == nxt and prev not in _NOT_VERB_BEFORE:
         return FUTURE  # "the law comes into force on Monday", "takes effect Friday"
     if w == "about" and i == n - 1 and prev in ("how", "what"):
         return FUTURE  # "how about Friday night?": a suggestion looks ahead
