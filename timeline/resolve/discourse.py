@@ -318,7 +318,10 @@ def _open_period(x: Period) -> bool:
 
 
 def since_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
-    """ "since May" lies behind us."""
+    """ "since May" lies behind us; so does the end counted from in "since
+    year-end" (:func:`since_period_end`)."""
+    if type(cand.expr) is Shift:
+        return since_period_end(text, cand, tense, story)
     if _open_date(cand, story) and _lead_word(text, cand) == "since":
         return attrs.evolve(cand, direction=-1)
     return None
@@ -327,9 +330,13 @@ def since_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Ca
 def deadline_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "by Jan. 14", "until March" are deadlines, mostly ahead; so is "have
     extended the loans through January".  But "ran through March" and "in the
-    12 months through March" tell of a period that has ended."""
+    12 months through March" tell of a period that has ended.  A contract's
+    month ("for January delivery", :func:`contract_month`) is read here too."""
     if not _open_date(cand, story):
         return None
+    contract = contract_month(text, cand, tense, story)
+    if contract is not None:
+        return contract
     word = _lead_word(text, cand)
     if not word or word == "since":
         return None
@@ -421,9 +428,7 @@ def done_weekday(text: str, cand: Candidate, tense: str | None, story: bool) -> 
 CUES: tuple[tuple[str, Cue], ...] = (
     ("postponed-until", postponed_until),
     ("since-date", since_date),
-    ("since-period-end", since_period_end),
     ("deadline-date", deadline_date),
-    ("contract-month", contract_month),
     ("fronted-day", fronted_day),
     ("until-weekday", until_weekday),
     ("done-weekday", done_weekday),
