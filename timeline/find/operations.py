@@ -825,6 +825,9 @@ def duration_value(n: float | None, unit: str) -> str:
                 "D": ("H", 24),
                 "H": ("M", 60),
             }
+            if time_part == "T":
+                # minutes go to seconds, not to days ("30.8 minutes": PT1848S)
+                smaller = {"H": ("M", 60), "M": ("S", 60)}
             if code in smaller:
                 code, mult = smaller[code]
                 if code in ("H",) or (code == "M" and unit in ("hour",)):

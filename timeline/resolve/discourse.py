@@ -160,7 +160,7 @@ class Discourse:
             why.anchor == "none"
             and not _digression(value, self.story)
             and not (story and _planned(text, cand, value))
-        ):
+        ) and not _same_year_coarser(value, self.story):
             new_story = value
         # A period not yet over ("through the third quarter of 1990", "into
         # the fourth quarter" in October) is a forecast: "the year-ago
@@ -194,6 +194,24 @@ _YEAR_TO_DATE = re.compile(
 )
 
 _DIGRESSION_YEARS = 20
+
+
+def _same_year_coarser(value: TimeValue, story: TimeValue | None) -> bool:
+    """Whether ``value`` is the bare year of a story already told to the
+    month or day ("1941" after "June 1941"): it adds nothing, and the
+    story keeps its month ("In January" after it is the next one); "late
+    1949" tells a part of the year and moves it."""
+    return (
+        value.grain is Grain.YEAR
+        and value.mod is None
+        and story is not None
+        and story.interval is not None
+        and value.interval is not None
+        and story.grain is not None
+        and story.grain is not Grain.YEAR
+        and story.grain not in (Grain.DECADE, Grain.CENTURY)
+        and story.interval.start.year == value.interval.start.year
+    )
 
 
 def _digression(value: TimeValue, story: TimeValue | None) -> bool:
@@ -254,6 +272,24 @@ _POSTPONED = re.compile(
 )
 
 
+def since_period_end(
+    text: str, cand: Candidate, tense: str | None, story: bool
+) -> Candidate | None:
+    """ "since year-end", "since the end of the month": the end of this
+    period is still to come, so the one counted from is the last one."""
+    x = cand.expr
+    if (
+        type(x) is Shift
+        and x.n == 0
+        and cand.mod == "END"
+        and not x.anaphoric
+        and not story
+        and _lead_word(text, cand) == "since"
+    ):
+        return attrs.evolve(cand, expr=attrs.evolve(x, n=-1))
+    return None
+
+
 def postponed_until(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "delayed until Friday", "has been put off until March": ahead, in any
     tense (the day something was moved to has not come yet)."""
@@ -282,7 +318,10 @@ def _open_period(x: Period) -> bool:
 
 
 def since_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
-    """ "since May" lies behind us."""
+    """ "since May" lies behind us; so does the end counted from in "since
+    year-end" (:func:`since_period_end`)."""
+    if type(cand.expr) is Shift:
+        return since_period_end(text, cand, tense, story)
     if _open_date(cand, story) and _lead_word(text, cand) == "since":
         return attrs.evolve(cand, direction=-1)
     return None
@@ -291,9 +330,13 @@ def since_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Ca
 def deadline_date(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "by Jan. 14", "until March" are deadlines, mostly ahead; so is "have
     extended the loans through January".  But "ran through March" and "in the
-    12 months through March" tell of a period that has ended."""
+    12 months through March" tell of a period that has ended.  A contract's
+    month ("for January delivery", :func:`contract_month`) is read here too."""
     if not _open_date(cand, story):
         return None
+    contract = contract_month(text, cand, tense, story)
+    if contract is not None:
+        return contract
     word = _lead_word(text, cand)
     if not word or word == "since":
         return None
@@ -306,6 +349,32 @@ def deadline_date(text: str, cand: Candidate, tense: str | None, story: bool) ->
         # "will remain in the region until January": ahead, not the last one
         return attrs.evolve(cand, direction=1)
     return attrs.evolve(cand, lean=1)
+
+
+def contract_month(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
+    """ "crude for January delivery", "for delivery in December": the month a
+    contract delivers in lies ahead, whatever the price did ("the March
+    delivery was late" is no contract)."""
+    x = cand.expr
+    if (
+        type(x) is CalDate
+        and x.day is None
+        and _open_date(cand, story)
+        and (
+            (
+                _DELIVERY_AFTER.match(text, cand.end)
+                and _FOR_BEFORE.search(text, max(0, cand.start - 5), cand.start)
+            )
+            or _DELIVERY_BEFORE.search(text, max(0, cand.start - 20), cand.start)
+        )
+    ):
+        return attrs.evolve(cand, direction=1)
+    return None
+
+
+_DELIVERY_AFTER = re.compile(r"\s{1,3}(?:delivery|settlement)\b")
+_DELIVERY_BEFORE = re.compile(r"\bfor\s{1,3}delivery\s{1,3}in\s{1,3}\Z")
+_FOR_BEFORE = re.compile(r"\bfor\s{1,3}\Z")
 
 
 # "will" (or "shall") earlier in the same sentence.

@@ -308,6 +308,11 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             return value, _prov(cand, "none", None, None, "duration:no-anchor")
         else:
             origin, kind, origin_value = ctx.published, "published", ctx.published.isoformat()
+            if origin.time() == _dt.time(0) and x.within:
+                # "in two hours", "in 30 seconds" with no clock to count
+                # from: the length is what the text tells, not today's date
+                value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
+                return value, _prov(cand, "none", None, None, "duration:no-clock")
             if origin.time() == _dt.time(0):
                 # a publish date without a time: "two hours ago" is that day
                 d = origin.date() + _dt.timedelta(days=int(delta / _dt.timedelta(days=1)))
@@ -722,6 +727,23 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
         d = _forward_nearest(options_, sy)
         return _unit(d, Grain.SEASON, cand.mod), _prov(
             cand, "previous", story.value, None, "narrative:story-date"
+        )
+    if story is not None and story.interval is not None and x.shift in (-1, 1):
+        # "the next spring", "the previous winter" in a story: the season
+        # after or before the story's date (after "1777", the spring of 1778)
+        sy = story.interval.start.date()
+        if story.grain is Grain.YEAR or story.grain is Grain.DECADE:
+            d = _dt.date(sy.year + x.shift - back, month, 1)
+        else:
+            here = start_of(sy, Grain.SEASON)
+            seasons = [_dt.date(y, month, 1) for y in range(sy.year - 2, sy.year + 3)]
+            d = (
+                min(o for o in seasons if o > here)
+                if x.shift == 1
+                else max(o for o in seasons if o < here)
+            )
+        return _unit(d, Grain.SEASON, cand.mod), _prov(
+            cand, "previous", story.value, x.shift, "narrative:story-shift"
         )
     current = start_of(pub, Grain.SEASON)
     options = [_dt.date(y, month, 1) for y in range(pub.year - 2, pub.year + 2)]

@@ -24,9 +24,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{0,30}")
 # its fast loop; a look-behind then picks the alternative.
 _CUT = re.compile(
     r"[.!?;:\stwba\"“”'`]"
-    # a sentence end, not after "Mr." or "Jan." or an initial
+    # a sentence end, not after "Mr." or an initial, nor after "Jan." unless
+    # a capitalised word follows ("in July and Aug. Was ...", not "Aug. 5")
     r"(?:(?<=[.!?;:])"
-    r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
+    r"(?<![A-Z][.!?;:])(?<!\bMr[.!?;:])(?<!\bMs[.!?;:])(?<!\bDr[.!?;:])(?<!\bSt[.!?;:])(?<!\bCo[.!?;:])(?<!\bJr[.!?;:])(?<!\bSr[.!?;:])(?<!Mrs[.!?;:])(?<!Inc[.!?;:])(?<!Corp[.!?;:])(?<!Gen[.!?;:])(?<!Sen[.!?;:])(?<!Rep[.!?;:])(?<!Gov[.!?;:])(?:(?<!Jan[.!?;:])(?<!Feb[.!?;:])(?<!Aug[.!?;:])(?<!Sep[.!?;:])(?<!Sept[.!?;:])(?<!Oct[.!?;:])(?<!Nov[.!?;:])(?<!Dec[.!?;:])|(?=\s{1,3}[A-Z][a-z]))(?<!\bNo[.!?;:])(?<!Ltd[.!?;:])(?<!Bros[.!?;:])(?<!\bvs[.!?;:])"
     r"\s"
     r"|(?<=\n)"  # a line break: a headline, a dateline and a body are apart
     r"|(?<=\s)[-—–]{1,2}\s"  # a dash between spaces
@@ -35,7 +36,7 @@ _CUT = re.compile(
     r"|(?<=[\"“”'`])(?:(?<=[\"“”])|(?<=')'|(?<=`)`)"
     # a word that starts a clause
     r"|(?<=[twba])(?<!\w[twba])"
-    r"(?:(?<=t)hat|(?<=w)(?:hich|hose|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
+    r"(?:(?<=t)hat|(?<=w)(?:hich|hose|hom|ho|hile|hen)|(?<=b)ecause|(?<=a)lthough)\b)"
 )
 # Softer cuts: tried first, and given up when the smaller clause shows no tense
 # ("reached a deal last week and will review it" versus "stepped down as
@@ -72,6 +73,11 @@ _FUTURE_SINGLE = frozenset(
     "upcoming scheduled slated expects forecasts predicts anticipates projects intends "
     "planned planning".split()
 )
+# "as planned", "as previously scheduled": the words tell that a plan held,
+# not when.
+_AS_PLANNED = frozenset("as previously originally initially".split())
+# The forms of "be" an adverb may part from its participle.
+_BE_FORMS = frozenset("be is are am being".split())
 # Past verbs whose "to" clause lies ahead of the decision: "agreed to meet on Friday".
 _COMMITTED = frozenset("decided agreed voted promised pledged vowed threatened undertook".split())
 _DETERMINERS = frozenset("a an the its their his her our this these those".split())
@@ -95,9 +101,16 @@ IRREGULAR_PAST = frozenset(
 # meets Bush on Monday" (but not after a determiner: "the expected visits").
 _SCHEDULE = frozenset(
     "opens starts begins ends closes resumes meets kicks convenes expires arrives concludes "
-    "travels".split()
+    "travels flies leaves departs goes plays faces entertains".split()
 )
-_SCHEDULE_PLURAL = frozenset("meet host start begin resume convene".split())
+_SCHEDULE_PLURAL = frozenset("meet host start begin resume convene entertain".split())
+# Present verbs that tell a schedule only with their particle: "matches kick
+# off on Wednesday", "Christmas falls on a Friday".
+_SCHEDULE_PARTICLE = {"kick": "off", "kicks": "off", "falls": "on", "fall": "on"}
+# Right before a weekday: "a strike starting Monday", "beginning on Thursday".
+_STARTING = frozenset(("starting", "beginning"))
+# A present verb of coming into effect: "comes into force", "takes effect".
+_IN_EFFECT = {"comes": "into", "takes": "effect", "come": "into", "take": "effect"}
 _NOT_VERB_BEFORE = frozenset(
     "a an the its their his her our this these those to will would can could may might must "
     "should did does do not and or".split()
@@ -164,7 +177,7 @@ _WEEKDAY_START = re.compile(
     r"(?i)(?:(?:early|late|last|next|this|on)\s{1,3})?"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)(?:day|night|morrow)"
 )
-_RELATIVE_START = re.compile(r"(?<![A-Za-z])(?:who|which|whose)\Z")
+_RELATIVE_START = re.compile(r"(?<![A-Za-z])(?:who|whom|which|whose)\Z")
 # A comma, then an attribution: ", an official from the group said".
 _ATTRIBUTION = re.compile(
     r",(?=\s{1,3}(?:[A-Za-z.'’-]{1,30}\s{1,3}){0,5}"
@@ -196,7 +209,9 @@ _SIGNAL_WORDS = (
     | _COMMITTED
     | _SCHEDULE
     | _SCHEDULE_PLURAL
-    | frozenset(("ahead",))
+    | frozenset(_SCHEDULE_PARTICLE)
+    | _STARTING
+    | frozenset(("ahead", "comes", "come", "takes", "take", "if", "unless", "about"))
 )
 _SIGNAL_ENDINGS = ("ed", "'ll", "’ll")
 
@@ -209,6 +224,7 @@ _DUE_TO_VERBS = frozenset(
     finish resume vote announce attend travel launch release publish deliver face make
     give hear decide report rule issue run come go appear speak address testify retire
     step complete reopen hand submit present unveil play fly sit convene
+    receive discuss debate consider review become depart host
     """.split()
 )
 # Words before "starts", "ends", "meet" that make them nouns: "a strong start",
@@ -277,6 +293,8 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         # "had been due to expire": a future seen from a past point
         return PAST if prev in ("was", "were", "been", "had") else FUTURE
     if w in _FUTURE_SINGLE:
+        if prev in _AS_PLANNED:
+            return None  # "as (previously) planned": a plan's keeping, no tense
         return FUTURE
     if (
         w in ("set", "due")
@@ -285,6 +303,8 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         and not prev.endswith("ed")
     ):
         return FUTURE  # "a summit set for April", "an election due in December"
+    if _SCHEDULE_PARTICLE.get(w) == nxt and prev not in _NOT_VERB_BEFORE:
+        return FUTURE  # "the first legs kick off on Wednesday"
     if w in _SCHEDULE and prev not in _NOT_VERB_BEFORE and prev not in _NOT_SUBJECT:
         return FUTURE  # "the trial resumes on Monday"
     if (
@@ -294,6 +314,18 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
         and prev not in _PRESENT_AUX
     ):
         return FUTURE  # "he and Arafat meet on Monday" (not "a track meet")
+    if w in _STARTING and not month and (i == n - 1 or (i == n - 2 and nxt == "on")):
+        # "a strike starting Monday", "talks beginning on Thursday": a start
+        # announced by its day lies ahead
+        return FUTURE
+    if _IN_EFFECT.get(w) == nxt and prev not in _NOT_VERB_BEFORE:
+        return FUTURE  # "the law comes into force on Monday", "takes effect Friday"
+    if w == "about" and i == n - 1 and prev in ("how", "what"):
+        return FUTURE  # "how about Friday night?": a suggestion looks ahead
+    if w in ("if", "unless") and i < n and prev != "as" and prev != "even":
+        # "if they beat Deportivo on Wednesday": a condition in the present
+        # tells of what is still to come (a past verb nearer wins first)
+        return FUTURE
     if w == "ahead" and nxt == "of" and left and _ahead_of_date(words, i + 2, n):
         return FUTURE  # "ahead of Thursday's election", "ahead of the weekend"
     if w in _COMMITTED and nxt == "to" and left and after_to not in _NOT_VERB_BEFORE and month:
@@ -316,6 +348,10 @@ def _classify(words: list[str], i: int, n: int, month: bool = True) -> str | Non
             # progressive with a day is an arrangement ahead
             return FUTURE
         return PRESENT
+    if prev.endswith("ly") and len(prev) > 4 and i > 1 and words[i - 2] in _BE_FORMS:
+        # "will be formally set up", "was quickly sold": the adverb stands
+        # between the auxiliary and its participle
+        prev = words[i - 2]
     if prev in ("is", "are", "am") and (w in IRREGULAR_PAST or w.endswith("ed")):
         return PRESENT  # "the case is heard": a present passive
     if (
