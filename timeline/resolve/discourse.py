@@ -160,7 +160,7 @@ class Discourse:
             why.anchor == "none"
             and not _digression(value, self.story)
             and not (story and _planned(text, cand, value))
-        ) and not _same_year_coarser(value, self.story):
+        ):
             new_story = value
         # A period not yet over ("through the third quarter of 1990", "into
         # the fourth quarter" in October) is a forecast: "the year-ago
@@ -194,24 +194,6 @@ _YEAR_TO_DATE = re.compile(
 )
 
 _DIGRESSION_YEARS = 20
-
-
-def _same_year_coarser(value: TimeValue, story: TimeValue | None) -> bool:
-    """Whether ``value`` is the bare year of a story already told to the
-    month or day ("1941" after "June 1941"): it adds nothing, and the
-    story keeps its month ("In January" after it is the next one); "late
-    1949" tells a part of the year and moves it."""
-    return (
-        value.grain is Grain.YEAR
-        and value.mod is None
-        and story is not None
-        and story.interval is not None
-        and value.interval is not None
-        and story.grain is not None
-        and story.grain is not Grain.YEAR
-        and story.grain not in (Grain.DECADE, Grain.CENTURY)
-        and story.interval.start.year == value.interval.start.year
-    )
 
 
 def _digression(value: TimeValue, story: TimeValue | None) -> bool:
