@@ -728,23 +728,6 @@ def _r_season(cand: Candidate, x: E.Season, ctx: Context) -> Resolved:
         return _unit(d, Grain.SEASON, cand.mod), _prov(
             cand, "previous", story.value, None, "narrative:story-date"
         )
-    if story is not None and story.interval is not None and x.shift in (-1, 1):
-        # "the next spring", "the previous winter" in a story: the season
-        # after or before the story's date (after "1777", the spring of 1778)
-        sy = story.interval.start.date()
-        if story.grain is Grain.YEAR or story.grain is Grain.DECADE:
-            d = _dt.date(sy.year + x.shift - back, month, 1)
-        else:
-            here = start_of(sy, Grain.SEASON)
-            seasons = [_dt.date(y, month, 1) for y in range(sy.year - 2, sy.year + 3)]
-            d = (
-                min(o for o in seasons if o > here)
-                if x.shift == 1
-                else max(o for o in seasons if o < here)
-            )
-        return _unit(d, Grain.SEASON, cand.mod), _prov(
-            cand, "previous", story.value, x.shift, "narrative:story-shift"
-        )
     current = start_of(pub, Grain.SEASON)
     options = [_dt.date(y, month, 1) for y in range(pub.year - 2, pub.year + 2)]
     sign, reason = _direction(cand, ctx)
