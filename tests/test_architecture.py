@@ -327,10 +327,13 @@ def test_shipped_regex_code_finds_what_the_source_finds() -> None:
         assert found == [(m.span(), m.groups()) for m in fresh.finditer(text)]
 
 
-@pytest.mark.parametrize("damage", ["other engine", "cut short", "not code"])
+@pytest.mark.parametrize(
+    "damage", ["other engine", "cut short", "not code", "groups", "flags", "no digest"]
+)
 def test_shipped_regex_code_that_does_not_fit_is_not_used(damage: str) -> None:
-    """Code from another engine, or damaged code, falls back to compiling the
-    source: the engine refuses a malformed program instead of running it."""
+    """Code from another engine, damaged code or metadata that does not fit
+    its digest fall back to compiling the source (CPython checks the code it
+    is handed only in part: damaged code is never handed to it)."""
     import base64
     import zlib
 
@@ -346,13 +349,52 @@ def test_shipped_regex_code_that_does_not_fit_is_not_used(damage: str) -> None:
         packed["magic"] = -1
     elif damage == "cut short":
         packed["code"] = base64.b64encode(zlib.compress(code[: len(code) // 2])).decode()
-    else:
+    elif damage == "not code":
         packed["code"] = "not base64 at all!"
+    elif damage == "groups":
+        packed["groups"] = 1
+    elif damage == "flags":
+        packed["flags"] = packed["flags"] | re.IGNORECASE
+    else:
+        del packed["digest"]
     compiled = _precompiled(source, packed)
+    assert compiled.flags == re.compile(source).flags
+    assert compiled.groups == re.compile(source).groups
     assert compiled.pattern == source
     example = grammar().rules[0].example
     assert [m.span() for m in compiled.finditer(example)] == [
         m.span() for m in re.compile(source).finditer(example)
+    ]
+
+
+def test_compact_gate_finds_the_same_positions() -> None:
+    """Where the shipped code of the gate cannot be used, the compact form is
+    compiled instead: it must pass exactly the same positions."""
+    from timeline.find.compiler import _shipped_plan
+
+    plan = _shipped_plan()
+    assert plan is not None
+    dispatched, compact = re.compile(plan["gate_scan"]), re.compile(plan["gate_compact"])
+    texts = SAMPLES + [r.example for r in grammar().rules] + _corpus_texts(40)
+    texts += [t.upper() for t in texts[:20]] + [t.lower() for t in texts[:20]]
+    for text in texts:
+        text = " " + text
+        assert [m.end() for m in dispatched.finditer(text)] == [
+            m.end() for m in compact.finditer(text)
+        ]
+
+
+def test_another_engine_compiles_the_compact_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline.find import compiler
+
+    real = compiler._engine
+    monkeypatch.setattr(compiler, "_engine", lambda: {**(real() or {}), "python": [3, 99]})
+    plan = compiler._shipped_plan()
+    assert plan is not None
+    g = compiler._from_plan(plan)
+    assert g.gate.pattern == plan["gate_compact"]
+    assert [c for t in SAMPLES for c in scan(t, compiled=g)] == [
+        c for t in SAMPLES for c in scan(t)
     ]
 
 
