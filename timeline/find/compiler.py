@@ -489,6 +489,8 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
     extra_parts: list[str] = []
     parts: list[list[Any]] = []
     found_by_rule: list[frozenset[Prefix]] = []
+    # compiled code ships only from a parser the prefix analysis trusts
+    ship = analysed and AVAILABLE
     for index, spec in enumerate(raw["rules"]):
         expanded = _expand(_ignorecase_to_trie(spec["pattern"]), fragments, tables)
         prefix = f"g{index}_"
@@ -511,7 +513,7 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
                     [
                         source,
                         None if first is None else sorted(first),
-                        _packed(source) if analysed and AVAILABLE else None,
+                        _packed(source) if ship else None,
                     ]
                 )
                 found_by_rule.append(found)
@@ -539,7 +541,7 @@ def _make_plan(analysed: bool) -> dict[str, Any]:
         # The gate as the scanner searches it: the character before each gated position.
         "gate_scan": gate_scan,
         # ... and as this Python's regex engine runs it (see _precompiled).
-        "gate_code": _packed(gate_scan) if analysed and AVAILABLE else None,
+        "gate_code": _packed(gate_scan) if ship else None,
         # ... and the same positions in the compact form, compiled where that code cannot be used.
         "gate_compact": rf"\W(?={_optional_as_branch(compact)})",
         # Domain-only rules are few and rare: their own small scanner, run
@@ -635,15 +637,16 @@ _CODE_TYPE = "I"
 
 
 def _digest(source: str, packed: Mapping[str, Any]) -> str:
-    """A hash of a regex's source and everything shipped with its code."""
+    """A hash of a regex's source and every field shipped with its code (the
+    plan's JSON writes dict keys sorted, so mappings are hashed as sorted items)."""
     import hashlib
 
-    fields = [source, packed["flags"], packed["groups"], sorted(packed["groupindex"].items())]
-    fields += [packed[k] for k in sorted(_ENGINE_KEYS)] + [packed["code"]]
-    return hashlib.sha256(repr(fields).encode("utf-8")).hexdigest()
-
-
-_ENGINE_KEYS = ("implementation", "python", "magic", "codesize", "byteorder")
+    fields = [
+        (k, sorted(v.items()) if isinstance(v, Mapping) else v)
+        for k, v in sorted(packed.items())
+        if k != "digest"
+    ]
+    return hashlib.sha256(repr([source, fields]).encode("utf-8")).hexdigest()
 
 
 def _precompiled(
@@ -717,11 +720,8 @@ def _trie(words: set[str]) -> str:
 def _emit_words(node: dict[str, Any], order: Callable[[Iterable[str]], list[str]]) -> str:
     """The regex of a prefix tree's words (of its subtree at ``node``): at
     each character the branches in ``order``, and a word's end made optional."""
-    branches = []
+    branches = [_atom(ch) + _emit_words(node[ch], order) for ch in order(k for k in node if k)]
     optional = "" in node
-    for ch in order(k for k in node if k):
-        atom = r"\s{1,3}" if ch == " " else re.escape(ch)
-        branches.append(atom + _emit_words(node[ch], order))
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
@@ -733,12 +733,14 @@ def _emit_words(node: dict[str, Any], order: Callable[[Iterable[str]], list[str]
 def _emit_ends(node: dict[str, Any], order: Callable[[Iterable[str]], list[str]]) -> str:
     """Like :func:`_emit_words`, but each word is followed by one of its own
     end patterns (the tree's "" keys)."""
-    branches = [
-        (r"\s{1,3}" if ch == " " else re.escape(ch)) + _emit_ends(node[ch], order)
-        for ch in order(k for k in node if k)
-    ]
+    branches = [_atom(ch) + _emit_ends(node[ch], order) for ch in order(k for k in node if k)]
     branches += sorted(node.get("", ()))
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _atom(ch: str) -> str:
+    """A tree's character as a regex: a space stands for one to three spaces."""
+    return r"\s{1,3}" if ch == " " else re.escape(ch)
 
 
 # Letters by how often English words begin with them, most often first: the
