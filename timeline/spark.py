@@ -25,6 +25,7 @@ installed.)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,9 +60,7 @@ def schema() -> Any:
     return t.StructType([t.StructField(c, kinds[EVENT_TYPES[c]], True) for c in EVENT_COLUMNS])
 
 
-_frozen = False
-
-
+@functools.cache
 def _settle() -> None:
     """Once per worker process: compile the grammar, then move everything alive
     (the grammar, the imported modules) out of the garbage collector's reach.
@@ -73,13 +72,10 @@ def _settle() -> None:
     freed, which is what the grammar cache is for; the documents' objects
     come later and are collected as usual.
     """
-    global _frozen
-    _warm_up()
-    if not _frozen:
-        import gc
+    import gc
 
-        gc.freeze()
-        _frozen = True
+    _warm_up()
+    gc.freeze()
 
 
 def _batches(batches: Iterator[Any], options: Options | None, undated: bool) -> Iterator[Any]:

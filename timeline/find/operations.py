@@ -804,6 +804,15 @@ def _op_set(g: Groups, t: Tables, text: str, start: int) -> OpResult:
     return E.SetExpr(value, quant), None
 
 
+# The next smaller unit and how many of it make one, by part of the value
+# (date or time): in the time part "M" is minutes, which go to seconds, not
+# to days ("30.8 minutes": PT1848S).
+_SMALLER = {
+    "": {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)},
+    "T": {"H": ("M", 60), "M": ("S", 60)},
+}
+
+
 def duration_value(n: float | None, unit: str) -> str:
     """The TIMEX3 duration value for ``n`` units (``None`` means unknown: X)."""
     time_part, code, factor = _UNIT_CODES[unit]
@@ -818,16 +827,7 @@ def duration_value(n: float | None, unit: str) -> str:
             return f"P{time_part}{int(total)}{code}{half}"
         if total != int(total):
             # Half units: express in the next smaller unit where one exists.
-            smaller = {
-                "Y": ("M", 12),
-                "M": ("D", 30),
-                "W": ("D", 7),
-                "D": ("H", 24),
-                "H": ("M", 60),
-            }
-            if time_part == "T":
-                # minutes go to seconds, not to days ("30.8 minutes": PT1848S)
-                smaller = {"H": ("M", 60), "M": ("S", 60)}
+            smaller = _SMALLER[time_part]
             if code in smaller:
                 code, mult = smaller[code]
                 if code in ("H",) or (code == "M" and unit in ("hour",)):

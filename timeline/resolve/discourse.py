@@ -336,12 +336,12 @@ def deadline_date(text: str, cand: Candidate, tense: str | None, story: bool) ->
 def contract_month(text: str, cand: Candidate, tense: str | None, story: bool) -> Candidate | None:
     """ "crude for January delivery", "for delivery in December": the month a
     contract delivers in lies ahead, whatever the price did ("the March
-    delivery was late" is no contract)."""
+    delivery was late" is no contract).  Asked by :func:`deadline_date` of an
+    open date only."""
     x = cand.expr
     if (
         type(x) is CalDate
         and x.day is None
-        and _open_date(cand, story)
         and (
             (
                 _DELIVERY_AFTER.match(text, cand.end)

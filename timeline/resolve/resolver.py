@@ -308,12 +308,12 @@ def _r_offset(cand: Candidate, x: E.Offset, ctx: Context) -> Resolved:
             return value, _prov(cand, "none", None, None, "duration:no-anchor")
         else:
             origin, kind, origin_value = ctx.published, "published", ctx.published.isoformat()
-            if origin.time() == _dt.time(0) and x.within:
-                # "in two hours", "in 30 seconds" with no clock to count
-                # from: the length is what the text tells, not today's date
-                value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
-                return value, _prov(cand, "none", None, None, "duration:no-clock")
             if origin.time() == _dt.time(0):
+                if x.within:
+                    # "in two hours", "in 30 seconds" with no clock to count
+                    # from: the length is what the text tells, not today's date
+                    value = TimeValue("DURATION", duration_value(x.n, x.unit), None, None, cand.mod)
+                    return value, _prov(cand, "none", None, None, "duration:no-clock")
                 # a publish date without a time: "two hours ago" is that day
                 d = origin.date() + _dt.timedelta(days=int(delta / _dt.timedelta(days=1)))
                 return _unit(d, Grain.DAY, cand.mod), _prov(
